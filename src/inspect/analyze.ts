@@ -4,32 +4,31 @@
  */
 import { clockRateOf, findExtensionId, type MjrHeaderRecord, type MjrRecord } from '../mjr/index.js';
 import { AUDIO_LEVEL_URI, readAudioLevel, readVideoOrientation, VIDEO_ORIENTATION_URI } from '../rtp/extensions.js';
-import { parseRtpPacket, type RtpPacket } from '../rtp/packet.js';
+import type { RtpPacket } from '../rtp/packet.js';
 import { parseRedPayload } from '../rtp/red.js';
-import { RtpReorderer, type ReorderOptions } from '../rtp/reorder.js';
-import { TrackClock, type TimestampJump } from '../rtp/track-clock.js';
+import type { ReorderOptions } from '../rtp/reorder.js';
+import { PacketSequencer, type OrderedPacket } from '../rtp/sequencer.js';
+import type { TimestampJump } from '../rtp/track-clock.js';
 import type { VideoCodec } from '../rtp/video-probe.js';
-import { isRepriseError, RepriseError } from '../shared/errors.js';
+import { RepriseError } from '../shared/errors.js';
 import { AudioStats } from './audio-stats.js';
 import type { SkippedRun, SsrcChange, TrackReport } from './report.js';
 import { VideoStats } from './video-stats.js';
 
 export type AnalyzeOptions = { reorder?: Partial<ReorderOptions> };
 
-type Pending = { sequenceNumber: number; ssrc: number; arrivalMs: number | null; packet: RtpPacket };
-
 const LIST_CAP = 1000;
 const VIDEO_CODECS: readonly string[] = ['vp8', 'vp9', 'h264', 'av1', 'h265'];
 
 export class TrackAnalyzer {
   private headerRecord: MjrHeaderRecord | null = null;
-  private reorderer: RtpReorderer<Pending>;
-  private clock: TrackClock | null = null;
+  private readonly reorderOptions: Partial<ReorderOptions> | undefined;
+  private sequencer: PacketSequencer | null = null;
   private video: VideoStats | null = null;
   private audio: AudioStats | null = null;
   private audioLevelId: number | null = null;
   private orientationId: number | null = null;
-  private counts = { packets: 0, ordered: 0, paddingOnly: 0, tooShort: 0, malformed: 0, suspect: 0, skippedBytes: 0, messages: 0, messageBytes: 0 };
+  private counts = { packets: 0, ordered: 0, suspect: 0, skippedBytes: 0, messages: 0, messageBytes: 0 };
   private readonly payloadTypes: Record<number, number> = {};
   private readonly ssrcs = new Set<number>();
   private readonly ssrcChanges: SsrcChange[] = [];
@@ -42,7 +41,7 @@ export class TrackAnalyzer {
   private lastSsrc: number | null = null;
 
   constructor(options: AnalyzeOptions = {}) {
-    this.reorderer = new RtpReorderer<Pending>(options.reorder);
+    this.reorderOptions = options.reorder;
   }
 
   add(record: MjrRecord): void {
@@ -76,13 +75,14 @@ export class TrackAnalyzer {
     if (headerRecord === null) {
       throw new RepriseError('MJR_EMPTY', 'recording has no header');
     }
-    for (const released of this.reorderer.flush()) {
-      this.place(released.item, released.missingBefore, released.discontinuity !== null);
+    for (const ordered of this.sequencer?.finish() ?? []) {
+      this.place(ordered);
     }
     this.closeStretch();
     this.video?.finish();
     const { header, version } = headerRecord;
-    const stats = this.reorderer.stats;
+    const stats = this.sequencer?.reorderStats ?? { missing: 0, outOfOrder: 0, duplicates: 0, late: 0, stray: 0, sequenceResets: 0 };
+    const drops = this.sequencer?.drops ?? { paddingOnly: 0, tooShort: 0, malformed: 0 };
     const report: TrackReport = {
       version,
       kind: header.kind,
@@ -100,14 +100,14 @@ export class TrackAnalyzer {
       packets: this.counts.packets,
       orderedPackets: this.counts.ordered,
       missing: stats.missing,
-      missingRanges: this.reorderer.missingRanges,
+      missingRanges: this.sequencer?.missingRanges ?? [],
       outOfOrder: stats.outOfOrder,
       duplicates: stats.duplicates,
       late: stats.late,
       stray: stats.stray,
-      paddingOnly: this.counts.paddingOnly,
-      tooShort: this.counts.tooShort,
-      malformed: this.counts.malformed,
+      paddingOnly: drops.paddingOnly,
+      tooShort: drops.tooShort,
+      malformed: drops.malformed,
       suspect: this.counts.suspect,
       payloadTypes: this.payloadTypes,
       ssrcs: [...this.ssrcs],
@@ -153,7 +153,7 @@ export class TrackAnalyzer {
     }
     this.headerRecord = record;
     const clockRate = clockRateOf(header);
-    this.clock = clockRate === null ? null : new TrackClock({ clockRate });
+    this.sequencer = clockRate === null ? null : new PacketSequencer({ clockRate, reorder: this.reorderOptions });
     if (header.kind === 'video') {
       this.video = new VideoStats(VIDEO_CODECS.includes(header.codec) ? (header.codec as VideoCodec) : null);
       this.orientationId = findExtensionId(header, VIDEO_ORIENTATION_URI);
@@ -175,57 +175,37 @@ export class TrackAnalyzer {
       this.counts.suspect++;
     }
     this.noteArrival(arrivalMs);
-    let packet: RtpPacket;
-    try {
-      packet = parseRtpPacket(bytes);
-    } catch (error) {
-      if (isRepriseError(error) && error.code === 'RTP_SHORT_PACKET') {
-        this.counts.tooShort++;
-      } else {
-        this.counts.malformed++;
-      }
-      return;
+    for (const ordered of this.sequencer?.add(bytes, arrivalMs, suspect) ?? []) {
+      this.place(ordered);
     }
-    if (packet.payload.length === 0) {
-      if (packet.padding) {
-        this.counts.paddingOnly++;
-      } else {
-        this.counts.tooShort++;
-      }
-      return;
-    }
+  }
+
+  /** One packet in sequence order, placed on the timeline: into the kind's statistics. */
+  private place(ordered: OrderedPacket): void {
+    const { packet, discontinuity, jump } = ordered;
+    this.counts.ordered++;
     this.payloadTypes[packet.payloadType] = (this.payloadTypes[packet.payloadType] ?? 0) + 1;
     if (this.ssrcs.size < LIST_CAP) {
       this.ssrcs.add(packet.ssrc);
     }
-    for (const released of this.reorderer.push({ sequenceNumber: packet.sequenceNumber, ssrc: packet.ssrc, arrivalMs, packet })) {
-      this.place(released.item, released.missingBefore, released.discontinuity !== null);
-    }
-  }
-
-  /** One packet in sequence order: on the timeline, then into the kind's statistics. */
-  private place(item: Pending, missingBefore: number, discontinuity: boolean): void {
-    const { packet } = item;
-    this.counts.ordered++;
-    const placement = this.clock!.place(packet.timestamp, item.arrivalMs, discontinuity);
     if (this.lastSsrc !== null && packet.ssrc !== this.lastSsrc && this.ssrcChanges.length < LIST_CAP) {
-      this.ssrcChanges.push({ fromSsrc: this.lastSsrc, toSsrc: packet.ssrc, atMs: round(placement.timeMs) });
+      this.ssrcChanges.push({ fromSsrc: this.lastSsrc, toSsrc: packet.ssrc, atMs: round(ordered.timeMs) });
     }
     this.lastSsrc = packet.ssrc;
-    if (placement.jump !== null && this.timestampJumps.length < LIST_CAP) {
-      this.timestampJumps.push({ ...placement.jump, atMs: round(placement.jump.atMs), rtpDeltaMs: round(placement.jump.rtpDeltaMs) });
+    if (jump !== null && this.timestampJumps.length < LIST_CAP) {
+      this.timestampJumps.push({ ...jump, atMs: round(jump.atMs), rtpDeltaMs: round(jump.rtpDeltaMs) });
     }
-    if (discontinuity) {
+    if (discontinuity !== null) {
       this.closeStretch();
     }
-    this.stretch = { firstTimestamp: this.stretch?.firstTimestamp ?? placement.extendedTimestamp, lastTimestamp: placement.extendedTimestamp };
-    const newStretch = discontinuity || placement.jump !== null;
+    this.stretch = { firstTimestamp: this.stretch?.firstTimestamp ?? ordered.extendedTimestamp, lastTimestamp: ordered.extendedTimestamp };
+    const newStretch = discontinuity !== null || jump !== null;
     if (this.video !== null) {
       const rotation = readVideoOrientation(packet.extensions, this.orientationId);
-      this.video.add(packet, placement.timeMs, placement.extendedTimestamp, missingBefore, newStretch, rotation?.rotationDeg ?? null);
+      this.video.add(packet, ordered.timeMs, ordered.extendedTimestamp, ordered.missingBefore, newStretch, rotation?.rotationDeg ?? null);
     } else if (this.audio !== null) {
       const level = readAudioLevel(packet.extensions, this.audioLevelId);
-      this.audio.add(this.primaryPayload(packet), placement.timeMs, missingBefore, newStretch, level?.voiceActivity ?? null);
+      this.audio.add(this.primaryPayload(packet), ordered.timeMs, ordered.missingBefore, newStretch, level?.voiceActivity ?? null);
     }
   }
 
@@ -242,7 +222,7 @@ export class TrackAnalyzer {
   }
 
   private closeStretch(): void {
-    if (this.stretch !== null && this.clock !== null) {
+    if (this.stretch !== null && this.sequencer !== null) {
       const clockRate = clockRateOf(this.headerRecord!.header)!;
       this.durationMs += ((this.stretch.lastTimestamp - this.stretch.firstTimestamp) * 1000) / clockRate;
     }
