@@ -6,7 +6,8 @@ REPRISE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages Reprise uses at run time and in tests.
 #   ffmpeg       decoding, composition, HLS (issues 3-5) and the sync checks
 #   janus-tools  janus-pp-rec, the reference post-processor the tests compare against
-REPRISE_APT_PACKAGES=(ffmpeg janus-tools)
+#   time         GNU time (/usr/bin/time): peak RSS of the tools in bench/inspect.ts
+REPRISE_APT_PACKAGES=(ffmpeg janus-tools time)
 
 ensure_apt_packages() {
   local missing=()

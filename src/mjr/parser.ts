@@ -1,6 +1,7 @@
 /**
  * An incremental `.mjr` parser: push byte chunks in, get records out. Pure and synchronous; memory holds at
- * most one frame plus one chunk, whatever the file size.
+ * most one frame plus one chunk, whatever the file size. Record bytes are views into the pushed chunks, which
+ * the parser never writes to (callers must not write to pushed chunks either).
  *
  * Layout (mjr-format.md §1, all integers big-endian):
  *   MJR00002: "MJR00002" u16 len, JSON | frames: "MEET" u32 arrivalMs u16 len, body
@@ -217,10 +218,10 @@ export class MjrParser {
         return;
       }
       const timeUs = readI64Be(this.buffer, bodyStart);
-      const bytes = this.buffer.slice(bodyStart + DATA_TIME_BYTES, bodyStart + bodyLength);
+      const bytes = this.buffer.subarray(bodyStart + DATA_TIME_BYTES, bodyStart + bodyLength);
       this.pending = { type: 'data', byteOffset, byteLength, arrivalOffsetMs, timeUs, bytes, suspect: false };
     } else {
-      const bytes = this.buffer.slice(bodyStart, bodyStart + bodyLength);
+      const bytes = this.buffer.subarray(bodyStart, bodyStart + bodyLength);
       if (bytes.length >= MIN_RTP_LENGTH && bytes[0]! >>> 6 === 2) {
         this.lastSsrc = readU32Be(bytes, 8);
       }

@@ -20,3 +20,15 @@ export async function* readMjrRecords(chunks: AsyncIterable<Uint8Array> | Iterab
   }
   yield* parser.end();
 }
+
+/**
+ * The same records in batches, one per chunk: the fast path for long files (one await per chunk rather
+ * than per record).
+ */
+export async function* readMjrRecordBatches(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<MjrRecord[]> {
+  const parser = new MjrParser();
+  for await (const chunk of chunks) {
+    yield parser.push(chunk);
+  }
+  yield parser.end();
+}

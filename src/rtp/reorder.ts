@@ -148,6 +148,14 @@ export class RtpReorderer<T extends ReorderItem> {
     if (this.highestSeen === null || extended > this.highestSeen) {
       this.highestSeen = extended;
     }
+    if (this.heap.length === 0 && (this.lastReleased === null || extended === this.lastReleased + 1)) {
+      // The common case: next in line, nothing held. No heap needed.
+      this.lastReleased = extended;
+      this.releasedRing[extended & 0xffff] = extended + 1;
+      out.push({ item, extendedSequence: extended, missingBefore: 0, discontinuity: this.pendingDiscontinuity });
+      this.pendingDiscontinuity = null;
+      return;
+    }
     this.heapPush({ item, extended });
     this.drain(out, false);
   }

@@ -49,10 +49,23 @@ describe('TrackClock', () => {
     expect(placed[6]!.timeMs).toBe(5120);
   });
 
-  test('slow clock drift (1000 ppm over an hour) is followed, never a jump', () => {
-    const points: Array<[number, number]> = Array.from({ length: 3600 }, (_, index) => [index * 48_000, index * 1001]);
+  test.each([
+    ['slow by 1000 ppm', 1001],
+    ['fast by 300 ppm', 999.7],
+  ])('clock drift (%s over an hour) is followed, never a jump, and ends within a frame of arrival', (_name, msPerSecond) => {
+    const points: Array<[number, number]> = Array.from({ length: 3600 * 50 }, (_, index) => [index * 960, (index * msPerSecond) / 50]);
     const placed = place(points);
     expect(placed.filter((placement) => placement.jump !== null)).toEqual([]);
+    expect(Math.abs(placed.at(-1)!.timeMs - points.at(-1)![1])).toBeLessThan(20);
+    for (let index = 1; index < placed.length; index++) {
+      expect(placed[index]!.timeMs).toBeGreaterThan(placed[index - 1]!.timeMs);
+    }
+  });
+
+  test('network jitter does not move the timeline: it follows the earliest arrivals', () => {
+    const points: Array<[number, number]> = Array.from({ length: 3000 }, (_, index) => [index * 960, index * 20 + ((index * 7919) % 60)]);
+    const placed = place(points);
+    expect(Math.abs(placed.at(-1)!.timeMs - 2999 * 20)).toBeLessThan(5);
   });
 
   test('without arrival times (MJR00001), a step beyond 10 s is a jump', () => {

@@ -7,6 +7,11 @@
  * has a floor (the lower envelope); the floor may rise slowly with clock drift. An offset far below the floor
  * means RTP time leapt ahead: re-anchor at once. One far above it for several packets in a row means RTP
  * time stalled or went back: re-anchor when confirmed. Isolated late packets (retransmissions) do neither.
+ *
+ * Drift: a sender's RTP clock runs a little fast or slow against the wall clock (tens to hundreds of ppm,
+ * i.e. up to several hundred ms an hour). The placed time is RTP time plus a correction that follows the
+ * floor, never faster than `maxDriftRate`, so the timeline stays monotonic and ends within a frame or two of
+ * the arrival times after an hour.
  */
 import { TimestampUnwrapper } from './sequence.js';
 
@@ -56,6 +61,9 @@ export class TrackClock {
   private floorMs = 0;
   private floorAtMs = 0;
   private aboveCount = 0;
+  /** Added to RTP time: follows the floor, slope-limited. */
+  private correctionMs = 0;
+  private correctionAtMs = 0;
 
   constructor(options: Pick<TrackClockOptions, 'clockRate'> & Partial<TrackClockOptions>) {
     this.options = { ...DEFAULT_TRACK_CLOCK_OPTIONS, ...options };
@@ -76,9 +84,8 @@ export class TrackClock {
       this.anchor(extended, arrivalMs ?? this.previous!.timeMs);
       return this.finish(extended, arrivalMs, null);
     }
-    const timeMs = this.timeOf(extended);
     const previous = this.previous!;
-    const rtpDeltaMs = timeMs - previous.timeMs;
+    const rtpDeltaMs = ((extended - previous.extended) * 1000) / this.options.clockRate;
     if (arrivalMs === null) {
       if (Math.abs(rtpDeltaMs) > MAX_PLAUSIBLE_STEP_MS) {
         this.anchor(extended, previous.timeMs);
@@ -86,7 +93,7 @@ export class TrackClock {
       }
       return this.finish(extended, arrivalMs, null);
     }
-    const offsetMs = arrivalMs - timeMs;
+    const offsetMs = arrivalMs - this.rtpTimeOf(extended);
     const floorMs = this.currentFloor(arrivalMs);
     if (offsetMs < floorMs - this.options.jumpThresholdMs) {
       return this.jumpTo(extended, arrivalMs, rtpDeltaMs);
@@ -103,7 +110,18 @@ export class TrackClock {
       this.floorMs = offsetMs;
       this.floorAtMs = arrivalMs;
     }
+    this.followDrift(this.floorMs, arrivalMs);
     return this.finish(extended, arrivalMs, null);
+  }
+
+  /** Moves the correction toward the floor, at most maxDriftRate ms per ms of arrival time. */
+  private followDrift(floorMs: number, arrivalMs: number): void {
+    if (arrivalMs <= this.correctionAtMs) {
+      return; // a late packet: arrival time went back, no time has passed for the correction
+    }
+    const maxStepMs = (arrivalMs - this.correctionAtMs) * this.options.maxDriftRate;
+    this.correctionMs += Math.max(-maxStepMs, Math.min(maxStepMs, floorMs - this.correctionMs));
+    this.correctionAtMs = arrivalMs;
   }
 
   private jumpTo(extended: number, arrivalMs: number, rtpDeltaMs: number): Placement {
@@ -126,17 +144,21 @@ export class TrackClock {
     this.floorMs = 0;
     this.floorAtMs = atMs;
     this.aboveCount = 0;
+    this.correctionMs = 0;
+    this.correctionAtMs = atMs;
+  }
+
+  /** RTP time on the timeline, before the drift correction. */
+  private rtpTimeOf(extended: number): number {
+    return this.anchorMs + ((extended - this.anchorTimestamp) * 1000) / this.options.clockRate;
   }
 
   private timeOf(extended: number): number {
-    return this.anchorMs + ((extended - this.anchorTimestamp) * 1000) / this.options.clockRate;
+    return this.rtpTimeOf(extended) + this.correctionMs;
   }
 
   private finish(extended: number, arrivalMs: number | null, jump: TimestampJump | null): Placement {
     const timeMs = this.timeOf(extended);
-    if (arrivalMs !== null && jump === null && this.previous === null) {
-      this.floorMs = arrivalMs - timeMs;
-    }
     this.previous = { extended, timeMs, arrivalMs };
     return { timeMs, extendedTimestamp: extended, jump };
   }
