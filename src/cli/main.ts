@@ -1,18 +1,21 @@
 /** `reprise <command>`: argv in, exit code out. Nothing else in Reprise decides the exit code. */
 import { createRequire } from 'node:module';
+import { runConvert } from './commands/convert.js';
 import { runInspect } from './commands/inspect.js';
 import type { CliIo, Command } from './io.js';
 
 const USAGE = `Usage: reprise <command> [options]
 
 Commands:
-  inspect <file.mjr>... [--json]   what Janus recordings hold: codec, times, packets, damage
+  inspect <file.mjr>... [--json]          what Janus recordings hold: codec, times, packets, damage
+  convert <in.mjr> [<in2.mjr>] -o <out>   recordings to WebM/MP4/Ogg/WAV/WebVTT, audio and video merged
 
 Run 'reprise <command> --help' for a command's options.
 `;
 
 const COMMANDS: Record<string, Command> = {
   inspect: runInspect,
+  convert: runConvert,
 };
 
 const packageVersion = (): string => {

@@ -25,7 +25,8 @@ export class VideoStats {
       this.malformedPayloads++;
     }
     if (this.frame === null || newStretch || extendedTimestamp !== this.frame.extendedTimestamp) {
-      this.closeFrame();
+      // A next frame that follows without a gap proves the previous one ended, marker bit or not.
+      this.closeFrame(missingBefore === 0 && !newStretch);
       this.frame = {
         extendedTimestamp,
         timeMs,
@@ -57,10 +58,10 @@ export class VideoStats {
   }
 
   finish(): void {
-    this.closeFrame();
+    this.closeFrame(false);
   }
 
-  private closeFrame(): void {
+  private closeFrame(followedWithoutGap: boolean): void {
     const frame = this.frame;
     if (frame === null) {
       return;
@@ -70,7 +71,7 @@ export class VideoStats {
       this.keyframes++;
       this.firstKeyframeMs ??= frame.timeMs;
     }
-    if (!frame.firstIsStart || frame.gapInside || !frame.lastMarker) {
+    if (!frame.firstIsStart || frame.gapInside || !(frame.lastMarker || followedWithoutGap)) {
       this.incompleteFrames++;
     }
     this.frame = null;

@@ -19,9 +19,19 @@ export type ErrorCode =
   // codecs
   | 'CODEC_UNSUPPORTED'
   | 'CODEC_MALFORMED'
+  // conversion
+  | 'CONVERT_FORMAT'
+  | 'CONVERT_CODEC_CONTAINER'
+  | 'CONVERT_INPUTS'
+  | 'CONVERT_NO_MEDIA'
+  | 'CONVERT_CANCELLED'
+  // WAV output
+  | 'WAV_BAD_FORMAT'
+  | 'WAV_TOO_LARGE'
   // files and processes
   | 'IO_NOT_FOUND'
   | 'IO_READ'
+  | 'IO_WRITE'
   | 'FFMPEG_MISSING'
   | 'FFMPEG_EXIT'
   // command line

@@ -1,0 +1,201 @@
+/**
+ * Writes opened tracks (one video and/or one audio) into one container, each at its wall-clock offset:
+ * the output's zero is the earliest track's first frame, and a later track starts later in the file.
+ * Frames from the two tracks are interleaved by time as they stream in, so memory stays flat.
+ */
+import type { Target } from 'mediabunny';
+import { serializeOpusHead } from '../codec/opus.js';
+import { checkCodecFits, type OutputFormat } from '../mux/formats.js';
+import { MediaWriter } from '../mux/media-writer.js';
+import type { AudioFrame } from '../rtp/opus-frames.js';
+import { RepriseError } from '../shared/errors.js';
+import type { ConvertibleVideoFrame, OpenedTrack } from './open-track.js';
+import type { ConversionReport, TrackConversion } from './report.js';
+
+type MediaTrack = Extract<OpenedTrack, { kind: 'video' | 'audio' }>;
+
+export type ConvertMediaOptions = {
+  format: Extract<OutputFormat, 'webm' | 'mkv' | 'mka' | 'mp4' | 'ogg'>;
+  target: Target;
+  output: string;
+  /** Upper bounds of frames per track (MP4 reserves its index at the front from them). */
+  maximumFrames?: { video?: number; audio?: number };
+  /** OpusHead pre-skip in 48 kHz samples. Browsers encode with libopus, whose look-ahead is 312 samples. */
+  opusPreSkip?: number;
+  signal?: AbortSignal;
+  /** Called after every frame with the frames written so far. */
+  onFrame?: () => void;
+};
+
+type Lane =
+  | { kind: 'video'; track: Extract<MediaTrack, { kind: 'video' }>; head: ConvertibleVideoFrame | null; startUs: number; lastUs: number; written: number; resolutions: TrackConversion['resolutions'] & object }
+  | { kind: 'audio'; track: Extract<MediaTrack, { kind: 'audio' }>; head: AudioFrame | null; startUs: number; lastUs: number; written: number };
+
+const absoluteUs = (track: MediaTrack, timeMs: number): number => track.header.firstPacketUs + timeMs * 1000;
+
+export const DEFAULT_OPUS_PRE_SKIP = 312;
+
+export const convertMedia = async (tracks: readonly MediaTrack[], options: ConvertMediaOptions): Promise<ConversionReport> => {
+  const video = tracks.filter((track) => track.kind === 'video');
+  const audio = tracks.filter((track) => track.kind === 'audio');
+  if (video.length > 1 || audio.length > 1 || tracks.length === 0) {
+    throw new RepriseError('CONVERT_INPUTS', `convert takes one video and/or one audio recording, got ${video.length} video and ${audio.length} audio`);
+  }
+  for (const track of tracks) {
+    checkCodecFits(options.format, track.kind === 'video' ? { kind: 'video', codec: track.codec } : { kind: 'audio', codec: 'opus' });
+  }
+  const lanes: Lane[] = [];
+  for (const track of tracks) {
+    const lane = await openLane(track);
+    if (lane !== null) {
+      lanes.push(lane);
+    }
+  }
+  if (lanes.length === 0) {
+    throw new RepriseError('CONVERT_NO_MEDIA', 'no decodable media in the input: no keyframe in the video, no audio packet');
+  }
+  const baseUs = Math.min(...lanes.map((lane) => lane.startUs));
+  const videoLane = lanes.find((lane) => lane.kind === 'video');
+  const audioLane = lanes.find((lane) => lane.kind === 'audio');
+  const writer = await MediaWriter.open({
+    format: options.format,
+    target: options.target,
+    ...(videoLane === undefined
+      ? {}
+      : { video: { codec: videoLane.track.codec, rotationDeg: videoLane.head!.rotationDeg, ...(options.maximumFrames?.video === undefined ? {} : { maximumPacketCount: options.maximumFrames.video }) } }),
+    ...(audioLane === undefined ? {} : { audio: audioSpec(audioLane.track, audioLane.head!, options) }),
+    comment: (videoLane ?? audioLane)!.track.header.json,
+    startDate: new Date(baseUs / 1000),
+  });
+  try {
+    await interleave(lanes, writer, baseUs, options);
+    await writer.finish();
+  } catch (error) {
+    await writer.cancel().catch(() => undefined);
+    throw error;
+  }
+  const endUs = Math.max(...lanes.map((lane) => lane.lastUs));
+  return {
+    output: options.output,
+    format: options.format,
+    startUs: baseUs,
+    durationMs: (endUs - baseUs) / 1000,
+    tracks: lanes.map((lane) => describeLane(lane, baseUs)),
+    retimedFrames: writer.retimedFrames,
+  };
+};
+
+const openLane = async (track: MediaTrack): Promise<Lane | null> => {
+  if (track.kind === 'video') {
+    const first = await track.frames.next();
+    if (first.done) {
+      return null;
+    }
+    const startUs = absoluteUs(track, first.value.timeMs);
+    return { kind: 'video', track, head: first.value, startUs, lastUs: startUs, written: 0, resolutions: [] };
+  }
+  const first = await track.frames.next();
+  if (first.done) {
+    return null;
+  }
+  const startUs = absoluteUs(track, first.value.timeMs);
+  return { kind: 'audio', track, head: first.value, startUs, lastUs: startUs, written: 0 };
+};
+
+const audioSpec = (track: Extract<MediaTrack, { kind: 'audio' }>, first: AudioFrame, options: ConvertMediaOptions) => {
+  const stereo = /(^|;)\s*stereo=1/.test(track.header.fmtp ?? '') || (first.data[0]! & 0x04) !== 0;
+  const channelCount = stereo ? 2 : 1;
+  return {
+    codec: 'opus' as const,
+    channelCount,
+    sampleRate: 48_000,
+    opusHead: serializeOpusHead({ channelCount, preSkip: options.opusPreSkip ?? DEFAULT_OPUS_PRE_SKIP, inputSampleRate: 48_000, outputGain: 0, mappingFamily: 0 }),
+    ...(options.maximumFrames?.audio === undefined ? {} : { maximumPacketCount: options.maximumFrames.audio }),
+  };
+};
+
+/** Writes the lanes' frames in time order until every lane is drained. */
+const interleave = async (lanes: Lane[], writer: MediaWriter, baseUs: number, options: ConvertMediaOptions): Promise<void> => {
+  for (;;) {
+    if (options.signal?.aborted) {
+      throw new RepriseError('CONVERT_CANCELLED', 'conversion cancelled');
+    }
+    let next: Lane | null = null;
+    for (const lane of lanes) {
+      if (lane.head !== null && (next === null || headUs(lane) < headUs(next))) {
+        next = lane;
+      }
+    }
+    if (next === null) {
+      return;
+    }
+    await writeHead(next, writer, baseUs);
+    options.onFrame?.();
+  }
+};
+
+const headUs = (lane: Lane): number => absoluteUs(lane.track, lane.head!.timeMs);
+
+const writeHead = async (lane: Lane, writer: MediaWriter, baseUs: number): Promise<void> => {
+  const atUs = headUs(lane);
+  const timestampSec = (atUs - baseUs) / 1e6;
+  if (lane.kind === 'video') {
+    const frame = lane.head!;
+    if (frame.keyframe && frame.width !== undefined && frame.height !== undefined) {
+      const last = lane.resolutions.at(-1);
+      if (last === undefined || last.width !== frame.width || last.height !== frame.height) {
+        lane.resolutions.push({ width: frame.width, height: frame.height, atMs: Math.round((atUs - baseUs) / 100) / 10 });
+      }
+    }
+    const size = lane.resolutions.at(-1);
+    await writer.writeVideo({ data: frame.data, timestampSec, keyframe: frame.keyframe, decoderConfig: frame.decoderConfig, width: size?.width ?? 640, height: size?.height ?? 480 });
+    lane.lastUs = atUs;
+    lane.written++;
+    const next = await lane.track.frames.next();
+    lane.head = next.done ? null : next.value;
+    return;
+  }
+  const frame = lane.head!;
+  await writer.writeAudio({ data: frame.data, timestampSec, durationSec: frame.durationMs / 1000 });
+  lane.lastUs = atUs + frame.durationMs * 1000;
+  lane.written++;
+  const next = await lane.track.frames.next();
+  lane.head = next.done ? null : next.value;
+};
+
+const describeLane = (lane: Lane, baseUs: number): TrackConversion => {
+  const { track } = lane;
+  const common = {
+    kind: lane.kind,
+    codec: track.header.codec,
+    offsetMs: (lane.startUs - baseUs) / 1000,
+    startUs: lane.startUs,
+    durationMs: (lane.lastUs - lane.startUs) / 1000,
+    packets: track.counters.packets,
+    missingPackets: track.counters.reorder.missing,
+    duplicatePackets: track.counters.reorder.duplicates,
+    reorderedPackets: track.counters.reorder.outOfOrder,
+    timestampJumps: track.counters.timestampJumps,
+    ssrcChanges: track.counters.reorder.ssrcChanges,
+    skippedBytes: track.counters.skippedBytes,
+  };
+  if (lane.kind === 'video' && track.kind === 'video') {
+    const stats = track.frameStats;
+    return {
+      ...common,
+      framesWritten: stats.framesWritten,
+      framesDropped: { ...stats.framesDropped },
+      keyframes: stats.keyframesWritten,
+      firstKeyframeMs: stats.firstKeyframeMs === null ? null : (absoluteUs(track, stats.firstKeyframeMs) - baseUs) / 1000,
+      resolutions: lane.resolutions,
+    };
+  }
+  const stats = (track as Extract<MediaTrack, { kind: 'audio' }>).frameStats;
+  return {
+    ...common,
+    framesWritten: lane.written,
+    framesDropped: { overlap: stats.droppedOverlap, malformed: stats.droppedMalformed },
+    gapsFilled: { frames: stats.silenceFrames, ms: stats.silenceMs },
+    recoveredFromRed: stats.recoveredFromRed,
+  };
+};
