@@ -23,8 +23,8 @@ export type ConvertFilesOptions = {
   signal?: AbortSignal;
   /** Fraction of the input bytes read so far, 0 to 1. */
   onProgress?: (fraction: number) => void;
-  /** OpusHead pre-skip (48 kHz samples); default 312, libopus's look-ahead. */
-  opusPreSkip?: number;
+  /** The Opus encoder's look-ahead in 48 kHz samples (default 312, libopus, which every browser uses). */
+  opusEncoderDelaySamples?: number;
 };
 
 const MJR_MAGICS = ['MJR00002', 'MJR00001', 'MEETECHO'];
@@ -92,13 +92,21 @@ const convertTracks = async (
     throw new RepriseError('CONVERT_CODEC_CONTAINER', `${media.map((track) => track.header.codec).join(' + ')} cannot be written as ${format}`);
   }
   const maximumFrames = format === 'mp4' ? await countFrameBounds(media, inputs) : undefined;
+  if (format === 'ogg') {
+    const sink = await openFileSink(temporaryPath);
+    try {
+      return await convertMedia(media, { format, destination: { sink }, output, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    } finally {
+      await sink.close();
+    }
+  }
   return convertMedia(media, {
     format,
-    target: new FilePathTarget(temporaryPath),
+    destination: { target: new FilePathTarget(temporaryPath) },
     output,
     ...(maximumFrames === undefined ? {} : { maximumFrames }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.opusPreSkip === undefined ? {} : { opusPreSkip: options.opusPreSkip }),
+    ...(options.opusEncoderDelaySamples === undefined ? {} : { opusEncoderDelaySamples: options.opusEncoderDelaySamples }),
   });
 };
 

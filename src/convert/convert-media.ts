@@ -4,6 +4,7 @@
  * Frames from the two tracks are interleaved by time as they stream in, so memory stays flat.
  */
 import type { Target } from 'mediabunny';
+import { OggAudioWriter, type OggSink } from '../mux/ogg-opus.js';
 import { serializeOpusHead } from '../codec/opus.js';
 import { checkCodecFits, type OutputFormat } from '../mux/formats.js';
 import { MediaWriter } from '../mux/media-writer.js';
@@ -16,24 +17,32 @@ type MediaTrack = Extract<OpenedTrack, { kind: 'video' | 'audio' }>;
 
 export type ConvertMediaOptions = {
   format: Extract<OutputFormat, 'webm' | 'mkv' | 'mka' | 'mp4' | 'ogg'>;
-  target: Target;
+  /** Where the bytes go: a mediabunny target for the containers it writes, a byte sink for Ogg. */
+  destination: { target: Target } | { sink: OggSink };
   output: string;
   /** Upper bounds of frames per track (MP4 reserves its index at the front from them). */
   maximumFrames?: { video?: number; audio?: number };
-  /** OpusHead pre-skip in 48 kHz samples. Browsers encode with libopus, whose look-ahead is 312 samples. */
-  opusPreSkip?: number;
+  /**
+   * The Opus encoder's look-ahead, in 48 kHz samples: decoded audio comes out this much later than it went in.
+   * Browsers encode with libopus, whose look-ahead is 312 samples (6.5 ms). Audio is written that much earlier
+   * with a pre-skip of 0, so every decoder (trimming by pre-skip, CodecDelay or not at all) plays each sound
+   * at its wall-clock time.
+   */
+  opusEncoderDelaySamples?: number;
   signal?: AbortSignal;
   /** Called after every frame with the frames written so far. */
   onFrame?: () => void;
 };
 
 type Lane =
-  | { kind: 'video'; track: Extract<MediaTrack, { kind: 'video' }>; head: ConvertibleVideoFrame | null; startUs: number; lastUs: number; written: number; resolutions: TrackConversion['resolutions'] & object }
-  | { kind: 'audio'; track: Extract<MediaTrack, { kind: 'audio' }>; head: AudioFrame | null; startUs: number; lastUs: number; written: number };
+  | { kind: 'video'; track: Extract<MediaTrack, { kind: 'video' }>; head: ConvertibleVideoFrame | null; leadUs: 0; startUs: number; lastUs: number; written: number; resolutions: TrackConversion['resolutions'] & object }
+  | { kind: 'audio'; track: Extract<MediaTrack, { kind: 'audio' }>; head: AudioFrame | null; leadUs: number; startUs: number; lastUs: number; written: number };
 
-const absoluteUs = (track: MediaTrack, timeMs: number): number => track.header.firstPacketUs + timeMs * 1000;
+/** Wall-clock µs at which a frame's media should be heard or seen (audio: minus the encoder look-ahead). */
+const absoluteUs = (track: MediaTrack, timeMs: number, audioLeadUs = 0): number =>
+  track.header.firstPacketUs + timeMs * 1000 - (track.kind === 'audio' ? audioLeadUs : 0);
 
-export const DEFAULT_OPUS_PRE_SKIP = 312;
+export const LIBOPUS_LOOKAHEAD_SAMPLES = 312;
 
 export const convertMedia = async (tracks: readonly MediaTrack[], options: ConvertMediaOptions): Promise<ConversionReport> => {
   const video = tracks.filter((track) => track.kind === 'video');
@@ -45,8 +54,9 @@ export const convertMedia = async (tracks: readonly MediaTrack[], options: Conve
     checkCodecFits(options.format, track.kind === 'video' ? { kind: 'video', codec: track.codec } : { kind: 'audio', codec: 'opus' });
   }
   const lanes: Lane[] = [];
+  const leadUs = ((options.opusEncoderDelaySamples ?? LIBOPUS_LOOKAHEAD_SAMPLES) * 1e6) / 48_000;
   for (const track of tracks) {
-    const lane = await openLane(track);
+    const lane = await openLane(track, leadUs);
     if (lane !== null) {
       lanes.push(lane);
     }
@@ -57,14 +67,17 @@ export const convertMedia = async (tracks: readonly MediaTrack[], options: Conve
   const baseUs = Math.min(...lanes.map((lane) => lane.startUs));
   const videoLane = lanes.find((lane) => lane.kind === 'video');
   const audioLane = lanes.find((lane) => lane.kind === 'audio');
-  const writer = await MediaWriter.open({
+  const comment = (videoLane ?? audioLane)!.track.header.json;
+  const writer = 'sink' in options.destination
+    ? await openOggWriter(options.destination.sink, audioLane, comment, baseUs)
+    : await MediaWriter.open({
     format: options.format,
-    target: options.target,
+    target: options.destination.target,
     ...(videoLane === undefined
       ? {}
       : { video: { codec: videoLane.track.codec, rotationDeg: videoLane.head!.rotationDeg, ...(options.maximumFrames?.video === undefined ? {} : { maximumPacketCount: options.maximumFrames.video }) } }),
     ...(audioLane === undefined ? {} : { audio: audioSpec(audioLane.track, audioLane.head!, options) }),
-    comment: (videoLane ?? audioLane)!.track.header.json,
+    comment,
     startDate: new Date(baseUs / 1000),
   });
   try {
@@ -85,37 +98,47 @@ export const convertMedia = async (tracks: readonly MediaTrack[], options: Conve
   };
 };
 
-const openLane = async (track: MediaTrack): Promise<Lane | null> => {
+type FrameWriter = Pick<MediaWriter, 'writeAudio' | 'finish' | 'cancel' | 'retimedFrames'> & Partial<Pick<MediaWriter, 'writeVideo'>>;
+
+const openOggWriter = async (sink: OggSink, audioLane: Lane | undefined, comment: string, baseUs: number): Promise<FrameWriter> => {
+  if (audioLane === undefined || audioLane.kind !== 'audio') {
+    throw new RepriseError('CONVERT_CODEC_CONTAINER', 'Ogg holds Opus audio only');
+  }
+  const spec = audioSpec(audioLane.track, audioLane.head!, {});
+  return OggAudioWriter.open(sink, { opusHead: spec.opusHead, tags: { COMMENT: comment, DATE: new Date(baseUs / 1000).toISOString() } });
+};
+
+const openLane = async (track: MediaTrack, audioLeadUs: number): Promise<Lane | null> => {
   if (track.kind === 'video') {
     const first = await track.frames.next();
     if (first.done) {
       return null;
     }
     const startUs = absoluteUs(track, first.value.timeMs);
-    return { kind: 'video', track, head: first.value, startUs, lastUs: startUs, written: 0, resolutions: [] };
+    return { kind: 'video', track, head: first.value, leadUs: 0, startUs, lastUs: startUs, written: 0, resolutions: [] };
   }
   const first = await track.frames.next();
   if (first.done) {
     return null;
   }
-  const startUs = absoluteUs(track, first.value.timeMs);
-  return { kind: 'audio', track, head: first.value, startUs, lastUs: startUs, written: 0 };
+  const startUs = absoluteUs(track, first.value.timeMs, audioLeadUs);
+  return { kind: 'audio', track, head: first.value, leadUs: audioLeadUs, startUs, lastUs: startUs, written: 0 };
 };
 
-const audioSpec = (track: Extract<MediaTrack, { kind: 'audio' }>, first: AudioFrame, options: ConvertMediaOptions) => {
+const audioSpec = (track: Extract<MediaTrack, { kind: 'audio' }>, first: AudioFrame, options: Pick<ConvertMediaOptions, 'maximumFrames'>) => {
   const stereo = /(^|;)\s*stereo=1/.test(track.header.fmtp ?? '') || (first.data[0]! & 0x04) !== 0;
   const channelCount = stereo ? 2 : 1;
   return {
     codec: 'opus' as const,
     channelCount,
     sampleRate: 48_000,
-    opusHead: serializeOpusHead({ channelCount, preSkip: options.opusPreSkip ?? DEFAULT_OPUS_PRE_SKIP, inputSampleRate: 48_000, outputGain: 0, mappingFamily: 0 }),
+    opusHead: serializeOpusHead({ channelCount, preSkip: 0, inputSampleRate: 48_000, outputGain: 0, mappingFamily: 0 }),
     ...(options.maximumFrames?.audio === undefined ? {} : { maximumPacketCount: options.maximumFrames.audio }),
   };
 };
 
 /** Writes the lanes' frames in time order until every lane is drained. */
-const interleave = async (lanes: Lane[], writer: MediaWriter, baseUs: number, options: ConvertMediaOptions): Promise<void> => {
+const interleave = async (lanes: Lane[], writer: FrameWriter, baseUs: number, options: ConvertMediaOptions): Promise<void> => {
   for (;;) {
     if (options.signal?.aborted) {
       throw new RepriseError('CONVERT_CANCELLED', 'conversion cancelled');
@@ -134,9 +157,9 @@ const interleave = async (lanes: Lane[], writer: MediaWriter, baseUs: number, op
   }
 };
 
-const headUs = (lane: Lane): number => absoluteUs(lane.track, lane.head!.timeMs);
+const headUs = (lane: Lane): number => absoluteUs(lane.track, lane.head!.timeMs, lane.leadUs);
 
-const writeHead = async (lane: Lane, writer: MediaWriter, baseUs: number): Promise<void> => {
+const writeHead = async (lane: Lane, writer: FrameWriter, baseUs: number): Promise<void> => {
   const atUs = headUs(lane);
   const timestampSec = (atUs - baseUs) / 1e6;
   if (lane.kind === 'video') {
@@ -148,6 +171,9 @@ const writeHead = async (lane: Lane, writer: MediaWriter, baseUs: number): Promi
       }
     }
     const size = lane.resolutions.at(-1);
+    if (writer.writeVideo === undefined) {
+      throw new RepriseError('CONVERT_CODEC_CONTAINER', 'this container holds no video');
+    }
     await writer.writeVideo({ data: frame.data, timestampSec, keyframe: frame.keyframe, decoderConfig: frame.decoderConfig, width: size?.width ?? 640, height: size?.height ?? 480 });
     lane.lastUs = atUs;
     lane.written++;

@@ -97,6 +97,10 @@ export class MediaWriter {
     }
     if (options.startDate !== undefined) {
       tags['date'] = options.startDate;
+      if (options.format !== 'mp4') {
+        // Matroska's DATE_RECORDED keeps the full wall-clock start (the normalised date tag keeps only the day).
+        tags['raw'] = { DATE_RECORDED: options.startDate.toISOString() };
+      }
     }
     if (options.title !== undefined) {
       tags['title'] = options.title;
