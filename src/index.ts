@@ -1,5 +1,9 @@
 /** Reprise's library surface. */
+export { convertFiles, type ConvertFilesOptions } from './api/convert.js';
 export { inspectFile } from './api/inspect.js';
+export { convertMedia, type ConvertMediaOptions } from './convert/convert-media.js';
+export { openTrack, type OpenedTrack } from './convert/open-track.js';
+export type { ConversionReport, TrackConversion } from './convert/report.js';
 export { inspectRecords, TrackAnalyzer, type AnalyzeOptions, type TrackReport } from './inspect/index.js';
 export * from './mjr/index.js';
 export { parseRtpPacket, type RtpPacket, type RtpHeaderExtension } from './rtp/packet.js';

@@ -9,7 +9,7 @@ import { convertMedia } from '../convert/convert-media.js';
 import { openTrack, type OpenedTrack } from '../convert/open-track.js';
 import type { ConversionReport } from '../convert/report.js';
 import { MjrParser, readMjrRecordBatches } from '../mjr/index.js';
-import { formatOf, type OutputFormat } from '../mux/formats.js';
+import { checkCodecFits, formatOf, type OutputFormat, type OutputVideoCodec } from '../mux/formats.js';
 import { RepriseError } from '../shared/errors.js';
 import { TimestampUnwrapper } from '../rtp/sequence.js';
 import { openFileSink, writeAtomically } from '../store/atomic-file.js';
@@ -149,6 +149,8 @@ const countFrameBounds = async (tracks: ReadonlyArray<Extract<OpenedTrack, { kin
   return bounds;
 };
 
+const OUR_VIDEO_CODEC: Record<string, OutputVideoCodec> = { avc: 'h264', hevc: 'h265', vp8: 'vp8', vp9: 'vp9', av1: 'av1' };
+
 /** Copies a WebM/MKV/MP4 file's tracks into another container, never re-encoding. */
 const remuxFile = async (inputPath: string, output: string, format: OutputFormat, options: ConvertFilesOptions): Promise<ConversionReport> => {
   const containerFormat = format === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : format === 'webm' ? new WebMOutputFormat() : format === 'mkv' ? new MkvOutputFormat() : null;
@@ -160,6 +162,15 @@ const remuxFile = async (inputPath: string, output: string, format: OutputFormat
     const tracks = await input.getTracks().catch((cause: unknown) => {
       throw new RepriseError('CONVERT_INPUTS', `${inputPath} is neither a Janus recording nor a media file Reprise can read`, { cause });
     });
+    for (const track of tracks) {
+      const codec = track.type === 'video' ? OUR_VIDEO_CODEC[track.codec ?? ''] : undefined;
+      if (track.type === 'video') {
+        if (codec === undefined) {
+          throw new RepriseError('CONVERT_CODEC_CONTAINER', `cannot copy ${track.codec ?? 'unknown'} video into ${format}`, { details: { format } });
+        }
+        checkCodecFits(format, { kind: 'video', codec });
+      }
+    }
     return await writeAtomically(output, async (temporaryPath) => {
       const outputFile = new Output({ format: containerFormat, target: new FilePathTarget(temporaryPath) });
       const conversion = await Conversion.init({ input, output: outputFile, copy: { mode: 'forced' }, showWarnings: false });

@@ -9,7 +9,9 @@ const ffmpeg = (args: readonly string[]): { status: number | null; stdout: Buffe
 /** Everything ffmpeg says at warning level while decoding the whole file: decode errors, non-monotonic timestamps. */
 export const decodeWarnings = (file: string): string => {
   const result = ffmpeg(['-v', 'warning', '-i', file, '-map', '0', '-f', 'null', '-']);
-  return `${result.stderr}${result.status === 0 ? '' : `exit ${result.status}`}`.trim();
+  // A plain mono/stereo WAV has no channel mask; ffmpeg says it guessed the layout. That is no defect.
+  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('Guessed Channel Layout'));
+  return `${lines.join('\n')}${result.status === 0 ? '' : `exit ${result.status}`}`.trim();
 };
 
 /** MD5 of every decoded frame of the first stream of a kind (ffmpeg -f framemd5), in order. */
