@@ -1,7 +1,9 @@
 /** `reprise <command>`: argv in, exit code out. Nothing else in Reprise decides the exit code. */
 import { createRequire } from 'node:module';
+import { runCompose } from './commands/compose.js';
 import { runConvert } from './commands/convert.js';
 import { runInspect } from './commands/inspect.js';
+import { runSessions } from './commands/sessions.js';
 import type { CliIo, Command } from './io.js';
 
 const USAGE = `Usage: reprise <command> [options]
@@ -9,6 +11,8 @@ const USAGE = `Usage: reprise <command> [options]
 Commands:
   inspect <file.mjr>... [--json]          what Janus recordings hold: codec, times, packets, damage
   convert <in.mjr> [<in2.mjr>] -o <out>   recordings to WebM/MP4/Ogg/WAV/WebVTT, audio and video merged
+  sessions <dir> [--json]                 a folder of recordings as sessions, participants and tracks
+  compose <dir> --layout L -o <out.mp4>   the whole meeting in one picture, voices mixed
 
 Run 'reprise <command> --help' for a command's options.
 `;
@@ -16,6 +20,8 @@ Run 'reprise <command> --help' for a command's options.
 const COMMANDS: Record<string, Command> = {
   inspect: runInspect,
   convert: runConvert,
+  sessions: runSessions,
+  compose: runCompose,
 };
 
 const packageVersion = (): string => {

@@ -57,6 +57,11 @@ export type Region = {
   hasVideo: boolean;
   /** The label to draw, or null when labels are off. */
   label: string | null;
+  /**
+   * The `file` of the video track drawn in this region (a participant can have a camera and a screen track live at
+   * once: presentation and custom 'screen' regions show the screen). Absent when `hasVideo` is false.
+   */
+  trackFile?: string;
 };
 
 export type LayoutInterval = { startMs: number; endMs: number; regions: Region[] };

@@ -12,6 +12,12 @@ import type { OrderedPacket } from './sequencer.js';
 
 const OPUS_CLOCK_RATE = 48_000;
 const SILENCE_MS = 20;
+/**
+ * Hysteresis: silence goes in when RTP time runs ahead by 3/4 of a frame, a packet is dropped when it falls
+ * behind by 3/4 of its length. Since either action moves the written position by a whole frame, it can never
+ * trigger the other (at ±1/2 a packet exactly 10 ms late would alternate insert, drop, insert…).
+ */
+const ACT_FRACTION = 0.75;
 
 export type AudioFrame = {
   data: Uint8Array;
@@ -93,13 +99,13 @@ export class OpusDepacketizer {
       this.nextMs = candidate.timeMs;
     }
     const gapMs = candidate.timeMs - this.nextMs;
-    if (gapMs <= -candidate.durationMs / 2) {
+    if (gapMs <= -candidate.durationMs * ACT_FRACTION) {
       if (candidate.source === 'packet') {
         this.stats.droppedOverlap++;
       }
       return; // a redundant copy of something already written, or RTP time fell behind
     }
-    const silentFrames = Math.round(gapMs / SILENCE_MS);
+    const silentFrames = gapMs >= SILENCE_MS * ACT_FRACTION ? Math.max(1, Math.round(gapMs / SILENCE_MS)) : 0;
     for (let index = 0; index < silentFrames; index++) {
       out.push({ data: OPUS_SILENCE_FRAME_20MS, timeMs: this.nextMs, durationMs: SILENCE_MS, source: 'silence' });
       this.nextMs += SILENCE_MS;

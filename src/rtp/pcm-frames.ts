@@ -36,12 +36,13 @@ export class PcmDepacketizer {
     this.startMs ??= ordered.timeMs;
     const expected = Math.round(((ordered.timeMs - this.startMs) * this.sampleRate) / 1000);
     const gap = expected - this.writtenSamples;
-    if (gap <= -samples.length / 2) {
+    // Hysteresis as for Opus: act at 3/4 of a packet, so an insertion never triggers a drop or the reverse.
+    if (gap <= -samples.length * 0.75) {
       this.stats.droppedOverlap++;
       return [];
     }
     const out: Int16Array[] = [];
-    if (gap >= samples.length / 2) {
+    if (gap >= samples.length * 0.75) {
       out.push(new Int16Array(gap));
       this.stats.silenceSamples += gap;
       this.writtenSamples += gap;

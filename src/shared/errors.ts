@@ -25,15 +25,27 @@ export type ErrorCode =
   | 'CONVERT_INPUTS'
   | 'CONVERT_NO_MEDIA'
   | 'CONVERT_CANCELLED'
+  // composition
+  | 'COMPOSE_NO_SESSION'
+  | 'COMPOSE_NO_OUTPUT'
   // WAV output
   | 'WAV_BAD_FORMAT'
   | 'WAV_TOO_LARGE'
+  // HLS packaging
+  | 'HLS_BAD_SEGMENT'
   // files and processes
   | 'IO_NOT_FOUND'
   | 'IO_READ'
   | 'IO_WRITE'
   | 'FFMPEG_MISSING'
   | 'FFMPEG_EXIT'
+  | 'FFMPEG_CANCELLED'
+  | 'FFMPEG_NO_AUDIO'
+  | 'FFPROBE_OUTPUT'
+  // speaking activity
+  | 'SPEECH_OPTIONS'
+  // layouts
+  | 'LAYOUT_INVALID'
   // command line
   | 'CLI_USAGE';
 
