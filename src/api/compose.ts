@@ -15,6 +15,7 @@ import { RepriseError } from '../shared/errors.js';
 import { writeAtomically } from '../store/atomic-file.js';
 import { prepareMedia } from './compose-media.js';
 import { scanSessions } from './sessions.js';
+import { detectSpeaking } from './speaking.js';
 
 export const DEFAULT_CANVAS: Canvas = { width: 1280, height: 720, background: '#1e1e1e', padding: 8, labels: true };
 export const DEFAULT_FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -72,6 +73,9 @@ const pickSession = (sessions: readonly SessionManifest[], sessionId?: string): 
   return [...sessions].sort((a, b) => b.durationMs - a.durationMs || b.participants.length - a.participants.length)[0]!;
 };
 
+const needsSpeech = (layout: LayoutSpec): boolean =>
+  layout.type === 'speaker' || (layout.type === 'custom' && layout.regions.some((region) => region.sources.includes('speaker')));
+
 /** Drops from the manifest the tracks that could not be prepared, so the layout shows name tiles instead. */
 const withoutTracks = (manifest: SessionManifest, files: ReadonlySet<string>): SessionManifest => ({
   ...manifest,
@@ -86,7 +90,11 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
   if (container !== 'mp4' && container !== 'webm' && container !== 'mkv') {
     throw new RepriseError('CONVERT_FORMAT', `a composition is written as .mp4, .webm or .mkv, not ${JSON.stringify(extname(options.output))}`);
   }
-  const { manifest: scanned, folder } = await loadSession(options.source, options.sessionId);
+  const loaded = await loadSession(options.source, options.sessionId);
+  const { folder } = loaded;
+  const scanned = needsSpeech(options.layout) && loaded.manifest.participants.every((participant) => participant.speakingSource === null)
+    ? await detectSpeaking(loaded.manifest, folder, options.signal)
+    : loaded.manifest;
   const workDir = await mkdtemp(join(tmpdir(), 'reprise-compose-'));
   try {
     const media = await prepareMedia(scanned, folder, workDir, options.signal);

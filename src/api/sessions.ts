@@ -11,6 +11,7 @@ import { groupRecordings, type GroupOptions, type RecordingInfo } from '../sessi
 import type { SessionManifest } from '../sessions/manifest.js';
 import { isRepriseError, RepriseError } from '../shared/errors.js';
 import { inspectFile } from './inspect.js';
+import { detectSpeaking } from './speaking.js';
 
 export type SkippedRecording = { file: string; code: string; message: string };
 export type ScanResult = { sessions: SessionManifest[]; skipped: SkippedRecording[] };
@@ -44,7 +45,13 @@ export const describeRecording = async (path: string, manifestFolder: string, di
   };
 };
 
-export const scanSessions = async (folder: string, options: Partial<GroupOptions> = {}): Promise<ScanResult> => {
+export type ScanOptions = Partial<GroupOptions> & {
+  /** Detect who speaks when (audio-level extension, else decoded energy). */
+  speaking?: boolean;
+  signal?: AbortSignal;
+};
+
+export const scanSessions = async (folder: string, options: ScanOptions = {}): Promise<ScanResult> => {
   const files = await listFiles(folder);
   const displayNames = new Map<string, string>();
   for (const file of files.filter((path) => path.endsWith('.nfo'))) {
@@ -67,5 +74,13 @@ export const scanSessions = async (folder: string, options: Partial<GroupOptions
       skipped.push({ file: relative(folder, file), code: error.code, message: error.message });
     }
   }
-  return { sessions: groupRecordings(recordings, options), skipped };
+  const sessions = groupRecordings(recordings, options);
+  if (options.speaking !== true) {
+    return { sessions, skipped };
+  }
+  const withSpeech: SessionManifest[] = [];
+  for (const session of sessions) {
+    withSpeech.push(await detectSpeaking(session, folder, options.signal));
+  }
+  return { sessions: withSpeech, skipped };
 };

@@ -17,6 +17,7 @@ Options:
   --json             print the session manifests (versioned JSON) and the files that were skipped
   -o, --output FILE  write the same JSON to FILE
   --max-gap-s N      recordings of one room further apart than N seconds start a new session (default 300)
+  --no-speaking      skip speaking detection (it decodes audio that has no audio-level extension)
   -h, --help
 `;
 
@@ -27,6 +28,7 @@ export const runSessions = async (args: string[], io: CliIo): Promise<number> =>
       json: { type: 'boolean', default: false },
       output: { type: 'string', short: 'o' },
       'max-gap-s': { type: 'string' },
+      'no-speaking': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -45,7 +47,7 @@ export const runSessions = async (args: string[], io: CliIo): Promise<number> =>
     return 2;
   }
   try {
-    const result = await scanSessions(positionals[0]!, maxGapSec === undefined ? {} : { maxGapMs: maxGapSec * 1000 });
+    const result = await scanSessions(positionals[0]!, { speaking: !values['no-speaking'], ...(maxGapSec === undefined ? {} : { maxGapMs: maxGapSec * 1000 }) });
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (values.output !== undefined) {
       await writeFile(values.output, json);
@@ -68,7 +70,8 @@ const renderSessions = (sessions: readonly SessionManifest[], skipped: ReadonlyA
     for (const participant of session.participants) {
       const presence = participant.presence.map((interval) => `${formatSeconds(interval.startMs)}–${formatSeconds(interval.endMs)}`).join(', ');
       const tracks = participant.tracks.map((track) => `${track.kind}/${track.codec}`).join(' ');
-      lines.push(`  ${participant.displayName ?? participant.id}: present ${presence}; ${tracks}`);
+      const speech = participant.speaking.reduce((sum, interval) => sum + interval.endMs - interval.startMs, 0);
+      lines.push(`  ${participant.displayName ?? participant.id}: present ${presence}; ${tracks}; speaking ${formatSeconds(speech)}${participant.speakingSource === null ? '' : ` (${participant.speakingSource})`}`);
     }
   }
   if (sessions.length === 0) {
