@@ -3,7 +3,7 @@
  * an HLS ladder, in a chosen layout. The plan (layout timeline, filter graph, arguments) is pure; this module
  * prepares the inputs, runs ffmpeg once, and publishes outputs atomically.
  */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { buildComposeCommand, type ComposeOutput } from '../compose/command.js';
@@ -12,7 +12,9 @@ import { computeLayoutTimeline } from '../compose/layout.js';
 import { runFfmpeg } from '../ffmpeg/run.js';
 import type { SessionManifest } from '../sessions/manifest.js';
 import { RepriseError } from '../shared/errors.js';
-import { writeAtomically } from '../store/atomic-file.js';
+import { temporaryPathFor } from '../store/atomic-file.js';
+import { computeLadder, type Rendition } from '../hls/ladder.js';
+import { HlsPublisher, publishThumbnails } from './hls-publish.js';
 import { prepareMedia } from './compose-media.js';
 import { scanSessions } from './sessions.js';
 import { detectSpeaking } from './speaking.js';
@@ -30,6 +32,10 @@ export type ComposeOptions = {
   frameRate?: number;
   /** A composed file: .mp4, .webm or .mkv. */
   output?: string;
+  /** An HLS folder: ABR ladder, playlists, I-frame playlists, thumbnails, a progressive MP4 for download. */
+  hlsDir?: string;
+  /** HLS segment length (default 4 s). */
+  segmentSec?: number;
   /** Write the layout timeline as JSON here. */
   layoutOut?: string;
   fontFile?: string;
@@ -44,6 +50,7 @@ export type ComposeReport = {
   sessionId: string;
   durationMs: number;
   output: string | null;
+  hls: { dir: string; renditions: Rendition[]; segments: number } | null;
   layout: LayoutTimeline;
   skippedTracks: Array<{ file: string; reason: string }>;
   ffmpegElapsedMs: number;
@@ -83,12 +90,12 @@ const withoutTracks = (manifest: SessionManifest, files: ReadonlySet<string>): S
 });
 
 export const composeSession = async (options: ComposeOptions): Promise<ComposeReport> => {
-  if (options.output === undefined) {
+  if (options.output === undefined && options.hlsDir === undefined) {
     throw new RepriseError('COMPOSE_NO_OUTPUT', 'compose needs an output: a file (-o) or an HLS folder (--hls)');
   }
-  const container = extname(options.output).slice(1).toLowerCase();
-  if (container !== 'mp4' && container !== 'webm' && container !== 'mkv') {
-    throw new RepriseError('CONVERT_FORMAT', `a composition is written as .mp4, .webm or .mkv, not ${JSON.stringify(extname(options.output))}`);
+  const container = options.output === undefined ? null : extname(options.output).slice(1).toLowerCase();
+  if (container !== null && container !== 'mp4' && container !== 'webm' && container !== 'mkv') {
+    throw new RepriseError('CONVERT_FORMAT', `a composition is written as .mp4, .webm or .mkv, not ${JSON.stringify(extname(options.output!))}`);
   }
   const loaded = await loadSession(options.source, options.sessionId);
   const { folder } = loaded;
@@ -112,35 +119,112 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       labelFiles.set(participant.id, path);
     }
     const frameRate = options.frameRate ?? 30;
-    const result = await writeAtomically(options.output, async (temporaryPath) => {
-      const outputs: ComposeOutput[] = [{ type: 'file', path: temporaryPath, container }];
-      const command = buildComposeCommand({
-        timeline: layout,
-        sources: media.sources,
-        inputs: media.inputs,
-        durationMs: manifest.durationMs,
-        frameRate,
-        fontFile: options.fontFile ?? DEFAULT_FONT_FILE,
-        labelFiles,
-        audio: { type: 'mix' },
-        graphFile: join(workDir, 'graph.txt'),
-        outputs,
-        ...(options.preset === undefined ? {} : { preset: options.preset }),
-      });
-      await writeFile(join(workDir, 'graph.txt'), command.graph);
+    const segmentSec = options.segmentSec ?? 4;
+    const renditions = options.hlsDir === undefined ? [] : computeLadder({ width: canvas.width, height: canvas.height, frameRate });
+    const temporaryFile = options.output === undefined ? null : temporaryPathFor(options.output);
+    const outputs: ComposeOutput[] = [];
+    if (temporaryFile !== null) {
+      outputs.push({ type: 'file', path: temporaryFile, container: container as 'mp4' | 'webm' | 'mkv' });
+    }
+    const thumbnails = { intervalSec: 5, tileWidth: 160, tileHeight: Math.round((160 * canvas.height) / canvas.width / 2) * 2, columns: 10, rows: 10 };
+    if (options.hlsDir !== undefined) {
+      await mkdir(join(options.hlsDir, 'thumbs'), { recursive: true });
+      for (const rendition of renditions) {
+        await mkdir(join(options.hlsDir, rendition.name), { recursive: true });
+      }
+      outputs.push({ type: 'hls', dir: options.hlsDir, renditions, segmentSec });
+      outputs.push({ type: 'thumbnails', pattern: join(options.hlsDir, 'thumbs', 'sheet-%03d.jpg'), ...thumbnails });
+    }
+    const command = buildComposeCommand({
+      timeline: layout,
+      sources: media.sources,
+      inputs: media.inputs,
+      durationMs: manifest.durationMs,
+      frameRate,
+      fontFile: options.fontFile ?? DEFAULT_FONT_FILE,
+      labelFiles,
+      audio: { type: 'mix' },
+      graphFile: join(workDir, 'graph.txt'),
+      outputs,
+      ...(options.preset === undefined ? {} : { preset: options.preset }),
+    });
+    await writeFile(join(workDir, 'graph.txt'), command.graph);
+    const args = [...command.args];
+    if (temporaryFile !== null) {
       // The temporary name has no media extension: tell ffmpeg the container.
-      const args = [...command.args];
-      args.splice(args.length - 1, 0, '-f', container === 'mkv' ? 'matroska' : container);
-      return runFfmpeg(args, {
+      args.splice(args.indexOf(temporaryFile), 0, '-f', container === 'mkv' ? 'matroska' : container!);
+    }
+    const publisher = options.hlsDir === undefined ? null : new HlsPublisher({ dir: options.hlsDir, renditions, originUs: manifest.originUs, segmentSec });
+    let publishing = Promise.resolve();
+    const timer = publisher === null ? null : setInterval(() => {
+      publishing = publishing.then(() => publisher.publish(false).then(() => undefined)).catch(() => undefined);
+    }, 2000);
+    let result: { elapsedMs: number };
+    try {
+      result = await runFfmpeg(args, {
         durationMs: manifest.durationMs,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.onProgress === undefined ? {} : { onProgress: (progress: { fraction?: number }) => options.onProgress!(progress.fraction ?? 0) }),
       });
-    });
-    return { sessionId: manifest.id, durationMs: manifest.durationMs, output: options.output, layout, skippedTracks: media.skipped, ffmpegElapsedMs: result.elapsedMs };
+      if (temporaryFile !== null) {
+        await rename(temporaryFile, options.output!);
+      }
+    } catch (error) {
+      if (temporaryFile !== null) {
+        await rm(temporaryFile, { force: true });
+      }
+      throw error;
+    } finally {
+      if (timer !== null) {
+        clearInterval(timer);
+      }
+      await publishing;
+    }
+    let segments = 0;
+    if (publisher !== null && options.hlsDir !== undefined) {
+      segments = await publisher.publish(true);
+      await publishThumbnails(join(options.hlsDir, 'thumbs'), { durationSec: manifest.durationMs / 1000, ...thumbnails });
+      await writeDownloadMp4(options.hlsDir, renditions[0]!.name, workDir, options.signal);
+    }
+    return {
+      sessionId: manifest.id,
+      durationMs: manifest.durationMs,
+      output: options.output ?? null,
+      hls: options.hlsDir === undefined ? null : { dir: options.hlsDir, renditions, segments },
+      layout,
+      skippedTracks: media.skipped,
+      ffmpegElapsedMs: result.elapsedMs,
+    };
   } finally {
     if (options.keepWorkDir !== true) {
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+};
+
+/**
+ * A progressive MP4 (index at the front) of the top rendition for download: its fMP4 init and segments,
+ * joined and remuxed by ffmpeg without re-encoding.
+ */
+const writeDownloadMp4 = async (hlsDir: string, renditionName: string, workDir: string, signal?: AbortSignal): Promise<void> => {
+  const folder = join(hlsDir, renditionName);
+  const segments = (await readdir(folder)).filter((name) => /^seg-\d+\.m4s$/.test(name)).sort();
+  const joined = join(workDir, 'joined.mp4');
+  const handle = await open(joined, 'w');
+  try {
+    for (const name of ['init.mp4', ...segments]) {
+      await handle.write(await readFile(join(folder, name)));
+    }
+  } finally {
+    await handle.close();
+  }
+  const target = join(hlsDir, 'download.mp4');
+  const temporary = temporaryPathFor(target);
+  try {
+    await runFfmpeg(['-y', '-i', joined, '-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', temporary], signal === undefined ? {} : { signal });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
   }
 };

@@ -9,13 +9,15 @@ import { formatSeconds } from '../format.js';
 import type { CliIo } from '../io.js';
 import { createProgressBar } from '../progress.js';
 
-export const COMPOSE_USAGE = `Usage: reprise compose <dir|manifest.json> [--layout grid|speaker|pip|presentation|<file.json>] -o <out.mp4|.webm|.mkv>
+export const COMPOSE_USAGE = `Usage: reprise compose <dir|manifest.json> [--layout grid|speaker|pip|presentation|<file.json>] [-o <out.mp4|.webm|.mkv>] [--hls <dir>]
 
 Composes a session: every participant's video at its wall-clock offset in a layout that follows who is
 present (and who speaks), name tiles where there is no video, all voices loudness-matched and mixed.
 
 Options:
   -o, --output FILE      the composed file (.mp4, .webm, .mkv)
+  --hls DIR              an HLS folder: H.264/AAC ladder in fMP4 segments, master/media/I-frame playlists with
+                         the meeting's wall clock, scrub thumbnails, download.mp4 (EVENT playlists while running)
   --layout L             grid (default), speaker, pip, presentation, or a JSON layout file (custom regions)
   --session ID           which session of the folder (default: the longest)
   --size WxH             canvas size (default 1280x720)
@@ -47,6 +49,7 @@ export const runCompose = async (args: string[], io: CliIo): Promise<number> => 
     args,
     options: {
       output: { type: 'string', short: 'o' },
+      hls: { type: 'string' },
       layout: { type: 'string', default: 'grid' },
       session: { type: 'string' },
       size: { type: 'string' },
@@ -63,8 +66,8 @@ export const runCompose = async (args: string[], io: CliIo): Promise<number> => 
     io.stdout.write(COMPOSE_USAGE);
     return 0;
   }
-  if (positionals.length !== 1 || values.output === undefined) {
-    io.stderr.write(`reprise compose: give one folder or manifest and -o <file>\n\n${COMPOSE_USAGE}`);
+  if (positionals.length !== 1 || (values.output === undefined && values.hls === undefined)) {
+    io.stderr.write(`reprise compose: give one folder or manifest, and -o <file> and/or --hls <dir>\n\n${COMPOSE_USAGE}`);
     return 2;
   }
   const size = values.size === undefined ? undefined : /^(\d+)x(\d+)$/.exec(values.size);
@@ -80,7 +83,8 @@ export const runCompose = async (args: string[], io: CliIo): Promise<number> => 
     const report = await composeSession({
       source: positionals[0]!,
       layout: await parseLayout(values.layout),
-      output: values.output,
+      ...(values.output === undefined ? {} : { output: values.output }),
+      ...(values.hls === undefined ? {} : { hlsDir: values.hls }),
       canvas: {
         ...(size === undefined ? {} : { width: Number(size[1]), height: Number(size[2]) }),
         ...(values.background === undefined ? {} : { background: values.background }),
@@ -94,7 +98,10 @@ export const runCompose = async (args: string[], io: CliIo): Promise<number> => 
       onProgress: progress.update,
     });
     progress.done();
-    io.stdout.write(`${report.output}: session ${report.sessionId}, ${formatSeconds(report.durationMs)}, ${report.layout.intervals.length} layout intervals, ffmpeg ${formatSeconds(report.ffmpegElapsedMs)}\n`);
+    if (report.hls !== null) {
+      io.stdout.write(`${report.hls.dir}/master.m3u8: ${report.hls.renditions.map((rendition) => rendition.name).join(' + ')}, ${report.hls.segments} segments each, thumbnails, download.mp4\n`);
+    }
+    io.stdout.write(`${report.output ?? report.hls?.dir}: session ${report.sessionId}, ${formatSeconds(report.durationMs)}, ${report.layout.intervals.length} layout intervals, ffmpeg ${formatSeconds(report.ffmpegElapsedMs)}\n`);
     for (const skipped of report.skippedTracks) {
       io.stdout.write(`  skipped ${skipped.file}: ${skipped.reason}\n`);
     }
