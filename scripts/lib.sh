@@ -7,7 +7,10 @@ REPRISE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 #   ffmpeg       decoding, composition, HLS (issues 3-5) and the sync checks
 #   janus-tools  janus-pp-rec, the reference post-processor the tests compare against
 #   time         GNU time (/usr/bin/time): peak RSS of the tools in bench/inspect.ts
-REPRISE_APT_PACKAGES=(ffmpeg janus-tools time)
+#   fonts-dejavu-core  the font composition draws names with
+REPRISE_APT_PACKAGES=(ffmpeg janus-tools time fonts-dejavu-core)
+# Only the tests need a browser: hls.js and the web player run in Debian's Chromium (never a downloaded one).
+REPRISE_TEST_APT_PACKAGES=(chromium)
 
 ensure_apt_packages() {
   local missing=()

@@ -166,9 +166,12 @@ const buildAudioChains = (options: FilterGraphOptions): string[] => {
   }
   const chains: string[] = [];
   for (const source of audios) {
-    const delaySamples = Math.max(0, Math.round((source.offsetMs * 48_000) / 1000));
+    const offsetSamples = Math.round((source.offsetMs * 48_000) / 1000);
+    // A track starting before the session's zero (audio written early by the Opus look-ahead) loses its head;
+    // one starting later is delayed, sample-exact.
+    const place = offsetSamples >= 0 ? `adelay=delays=${offsetSamples}S:all=1` : `atrim=start_sample=${-offsetSamples},asetpts=PTS-STARTPTS`;
     chains.push(
-      `[${source.index}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=mono,adelay=delays=${delaySamples}S:all=1,volume=${(source.gainDb ?? 0).toFixed(2)}dB[a${source.index}]`,
+      `[${source.index}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=mono,${place},volume=${(source.gainDb ?? 0).toFixed(2)}dB[a${source.index}]`,
     );
   }
   if (options.audio.type === 'mix') {

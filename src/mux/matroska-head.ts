@@ -206,8 +206,8 @@ export const renderMatroskaHead = (spec: MatroskaHeadSpec): MatroskaHead => {
     buffer.startMaster(EbmlId.Tags);
     buffer.startMaster(EbmlId.Tag);
     buffer.startMaster(EbmlId.Targets);
+    // 50 (a whole movie) with no TargetType: ffmpeg then shows the tags unprefixed (COMMENT, not MOVIE/COMMENT).
     buffer.writeUintElement(EbmlId.TargetTypeValue, 50);
-    buffer.writeStringElement(EbmlId.TargetType, 'MOVIE');
     buffer.endMaster();
     for (const [name, value] of spec.tags) {
       buffer.startMaster(EbmlId.SimpleTag);

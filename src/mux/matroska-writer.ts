@@ -323,7 +323,7 @@ export class MatroskaWriter {
     this.cluster.reset(CLUSTER_HEADER_ROOM);
     this.cluster.writeUintElement(EbmlId.Timestamp, block.timestampMs);
     const hasVideo = this.trackNumbers[VIDEO] !== 0;
-    if (hasVideo ? block.track === VIDEO && block.keyframe : true) {
+    if (!hasVideo || (block.track === VIDEO && block.keyframe)) {
       writeCuePoint(this.cues, block.timestampMs, this.trackNumbers[block.track], this.writtenBytes - this.head!.segmentDataOffset);
       this.cueCount++;
     }
@@ -402,6 +402,7 @@ export class MatroskaWriter {
       tags,
     });
     this.head = head;
+    this.firstVideo = null;
     await this.emit(head.bytes);
   }
 
