@@ -14,6 +14,7 @@ import type { LayoutSpec, Region } from '../src/compose/layout-types.js';
 import type { SessionManifest } from '../src/sessions/manifest.js';
 import { launchChromium, serveStatic } from './support/browser.js';
 import { decodeWarnings, probe } from './support/decode-check.js';
+import { runFfmpeg } from './support/ffmpeg-video.js';
 import { measureSync } from './support/measure-sync.js';
 
 const REAL = join(import.meta.dirname, 'fixtures', 'real');
@@ -102,6 +103,31 @@ describe('sync proof', () => {
   }, 120_000);
 });
 
+describe('the mosaic rendition', () => {
+  test('fixed tiles in the tile map, and each voice alone on its own channel of a 3.0 AAC track', async () => {
+    const tileMap = grid.hls!.mosaic!;
+    expect(tileMap.audio).toBe('per-participant-channels');
+    expect(tileMap.tiles.map((tile) => [tile.participantId, tile.audioChannel])).toEqual([
+      ['1001', 0],
+      ['1002', 1],
+      ['1003', 2],
+    ]);
+    const session = JSON.parse(readFileSync(join(out, 'hls', 'session.json'), 'utf8')) as SessionManifest;
+    expect(session.tileMap).toEqual(tileMap);
+    const folder = join(out, 'hls', 'mosaic');
+    expect(probe(join(folder, 'init.mp4')).streams.find((stream) => stream.codec_type === 'audio')).toMatchObject({ channels: 3 });
+    const joined = join(out, 'mosaic-joined.mp4');
+    writeFileSync(joined, Buffer.concat(['init.mp4', ...readdirSync(folder).filter((name) => name.endsWith('.m4s')).sort()].map((name) => readFileSync(join(folder, name)))));
+    for (const tile of tileMap.tiles) {
+      const channel = join(out, `mosaic-channel-${tile.audioChannel}.wav`);
+      runFfmpeg(['-i', joined, '-af', `pan=mono|c0=c${tile.audioChannel}`, channel]);
+      const beeps = (await measureSync(channel)).audio!.beeps;
+      expect(beeps.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(beeps.map((beep) => beep.pitchHz))).toEqual(new Set([PITCH[tile.participantId]]));
+    }
+  }, 60_000);
+});
+
 describe('HLS', () => {
   let server: Awaited<ReturnType<typeof serveStatic>>;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -149,8 +175,9 @@ describe('HLS', () => {
   test('hls.js plays it in headless Chromium', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/player.html`);
-    await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime > 2, undefined, { timeout: 30_000 });
-    const state = await page.evaluate(() => ({ errors: (window as unknown as { errors: string[] }).errors, levels: (window as unknown as { levels: number[] }).levels }));
+    // Page code as strings: the tests compile without the DOM library.
+    await page.waitForFunction('document.getElementById("v").currentTime > 2', undefined, { timeout: 30_000 });
+    const state = (await page.evaluate('({ errors: window.errors, levels: window.levels })')) as { errors: string[]; levels: number[] };
     expect(state.errors).toEqual([]);
     expect([...state.levels].sort((a, b) => b - a)).toEqual([720, 480, 240]);
   }, 60_000);

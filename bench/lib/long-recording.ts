@@ -5,11 +5,15 @@
  * jump, no lost packet at the seams. Anything the source holds inside a repetition (reordering, duplicates,
  * jitter) repeats with it.
  *
+ * A data recording (MJR00002 text/binary messages, no RTP) is repeated the same way on its two clocks: the arrival
+ * ms and the message time (µs) each frame body starts with, both shifted by the span plus the typical gap between
+ * messages.
+ *
  * The result is streamed to disk through one fixed buffer: memory holds the source, never the long file.
  */
 import { open, readFile } from 'node:fs/promises';
-import { clockRateOf, parseMjrBytes } from '../../src/mjr/index.js';
-import { readU16Be, readU32Be, writeU16Be, writeU32Be } from '../../src/shared/bytes.js';
+import { clockRateOf, MjrParser, parseMjrBytes } from '../../src/mjr/index.js';
+import { readI64Be, readU16Be, readU32Be, writeI64Be, writeU16Be, writeU32Be } from '../../src/shared/bytes.js';
 
 export type LongRecordingOptions = {
   sourcePath: string;
@@ -46,7 +50,12 @@ const MAX_FRAME_BYTES = FRAME_PREFIX_BYTES + 0xffff;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 export const writeLongRecording = async (options: LongRecordingOptions): Promise<LongRecordingResult> => {
-  const source = await readSource(options.sourcePath);
+  const bytes = new Uint8Array(await readFile(options.sourcePath));
+  const first = new MjrParser().push(bytes.subarray(0, Math.min(bytes.length, MAX_FRAME_BYTES)))[0];
+  if (first?.type === 'header' && first.version === 'MJR00002' && first.header.kind === 'data') {
+    return writeLongDataRecording(options, bytes);
+  }
+  const source = readSource(options.sourcePath, bytes);
   const step = computeRepeatStep(source);
   const periodMs = (step.timestamp * 1000) / source.clockRate;
   const repetitions = Math.max(1, Math.ceil(options.durationMs / periodMs));
@@ -106,8 +115,7 @@ const writeFrame = (buffer: Uint8Array, offset: number, packet: SourcePacket, re
 
 const MEET = new TextEncoder().encode('MEET');
 
-const readSource = async (path: string): Promise<Source> => {
-  const bytes = new Uint8Array(await readFile(path));
+const readSource = (path: string, bytes: Uint8Array): Source => {
   let headerBytes: Uint8Array | null = null;
   let clockRate: number | null = null;
   const packets: SourcePacket[] = [];
@@ -191,4 +199,83 @@ const computePacketInterval = (packets: readonly SourcePacket[]): number | null 
   }
   steps.sort((a, b) => a - b);
   return steps.length === 0 ? null : steps[Math.floor(steps.length / 2)]!;
+};
+
+/** Bytes before a data message's payload: the message time, i64 µs. */
+const DATA_TIME_BYTES = 8;
+
+/**
+ * A data recording repeated to `durationMs` of arrival time: each repetition shifted by the arrival span plus the
+ * median gap between messages (at least 1 ms), in the frame's arrival ms and in its message time (µs).
+ */
+const writeLongDataRecording = async (options: LongRecordingOptions, bytes: Uint8Array): Promise<LongRecordingResult> => {
+  let headerBytes: Uint8Array | null = null;
+  const messages: Array<{ arrivalOffsetMs: number; body: Uint8Array }> = [];
+  let droppedFrames = 0;
+  for (const record of parseMjrBytes(bytes)) {
+    if (record.type === 'header') {
+      headerBytes = bytes.subarray(record.byteOffset, record.byteOffset + record.byteLength);
+    } else if (record.type === 'data' && record.arrivalOffsetMs !== null) {
+      // The frame body: message time (i64 µs) then the payload.
+      const bodyStart = record.byteOffset + FRAME_PREFIX_BYTES;
+      messages.push({ arrivalOffsetMs: record.arrivalOffsetMs, body: bytes.subarray(bodyStart, record.byteOffset + record.byteLength) });
+    } else if (record.type !== 'header') {
+      droppedFrames++;
+    }
+  }
+  if (headerBytes === null) {
+    throw new Error(`${options.sourcePath}: source has no header`);
+  }
+  if (messages.length === 0) {
+    throw new Error(`${options.sourcePath}: source holds no data message`);
+  }
+  const arrivals = messages.map((message) => message.arrivalOffsetMs);
+  const gaps = arrivals
+    .slice(1)
+    .map((arrival, index) => arrival - arrivals[index]!)
+    .filter((gap) => gap > 0)
+    .sort((a, b) => a - b);
+  const firstArrival = Math.min(...arrivals);
+  const periodMs = Math.max(...arrivals) - firstArrival + Math.max(1, gaps[Math.floor(gaps.length / 2)] ?? 1000);
+  const repetitions = Math.max(1, Math.ceil(options.durationMs / periodMs));
+  const handle = await open(options.targetPath, 'w');
+  const buffer = Buffer.allocUnsafe(Math.max(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, MAX_FRAME_BYTES));
+  let used = 0;
+  let sizeBytes = 0;
+  let packets = 0;
+  let lastArrival = firstArrival;
+  const flush = async (): Promise<void> => {
+    await handle.write(buffer, 0, used);
+    sizeBytes += used;
+    used = 0;
+  };
+  try {
+    buffer.set(headerBytes);
+    used = headerBytes.length;
+    for (let repetition = 0; repetition < repetitions; repetition++) {
+      for (const message of messages) {
+        const arrival = message.arrivalOffsetMs + repetition * periodMs;
+        if (arrival - firstArrival >= options.durationMs) {
+          continue;
+        }
+        if (used + FRAME_PREFIX_BYTES + message.body.length > buffer.length) {
+          await flush();
+        }
+        buffer.set(MEET, used);
+        writeU32Be(buffer, used + 4, arrival % TIMESTAMP_MODULUS);
+        writeU16Be(buffer, used + 8, message.body.length);
+        buffer.set(message.body, used + FRAME_PREFIX_BYTES);
+        if (message.body.length >= DATA_TIME_BYTES) {
+          writeI64Be(buffer, used + FRAME_PREFIX_BYTES, readI64Be(message.body, 0) + repetition * periodMs * 1000);
+        }
+        used += FRAME_PREFIX_BYTES + message.body.length;
+        packets++;
+        lastArrival = Math.max(lastArrival, arrival);
+      }
+    }
+    await flush();
+  } finally {
+    await handle.close();
+  }
+  return { repetitions, packets, sizeBytes, durationMs: lastArrival - firstArrival, periodMs, droppedSourceFrames: droppedFrames };
 };

@@ -14,7 +14,10 @@ import type { SessionManifest } from '../sessions/manifest.js';
 import { RepriseError } from '../shared/errors.js';
 import { temporaryPathFor } from '../store/atomic-file.js';
 import { computeLadder, type Rendition } from '../hls/ladder.js';
-import { HlsPublisher, publishThumbnails } from './hls-publish.js';
+import { HlsPublisher, MOSAIC_PLAYLIST, publishThumbnails } from './hls-publish.js';
+import { planMosaic } from '../compose/mosaic.js';
+import type { TileMap } from '../sessions/manifest.js';
+import type { PreparedMedia } from './compose-media.js';
 import { prepareMedia } from './compose-media.js';
 import { scanSessions } from './sessions.js';
 import { detectSpeaking } from './speaking.js';
@@ -36,6 +39,8 @@ export type ComposeOptions = {
   hlsDir?: string;
   /** HLS segment length (default 4 s). */
   segmentSec?: number;
+  /** With --hls: also the mosaic rendition (fixed tiles, one voice per audio channel) for the player. Default true. */
+  mosaic?: boolean;
   /** Write the layout timeline as JSON here. */
   layoutOut?: string;
   fontFile?: string;
@@ -50,7 +55,7 @@ export type ComposeReport = {
   sessionId: string;
   durationMs: number;
   output: string | null;
-  hls: { dir: string; renditions: Rendition[]; segments: number } | null;
+  hls: { dir: string; renditions: Rendition[]; segments: number; mosaic: TileMap | null } | null;
   layout: LayoutTimeline;
   skippedTracks: Array<{ file: string; reason: string }>;
   ffmpegElapsedMs: number;
@@ -181,16 +186,21 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       await publishing;
     }
     let segments = 0;
+    let tileMap: TileMap | null = null;
     if (publisher !== null && options.hlsDir !== undefined) {
       segments = await publisher.publish(true);
       await publishThumbnails(join(options.hlsDir, 'thumbs'), { durationSec: manifest.durationMs / 1000, ...thumbnails });
       await writeDownloadMp4(options.hlsDir, renditions[0]!.name, workDir, options.signal);
+      if (options.mosaic !== false) {
+        tileMap = await composeMosaic({ manifest, canvas, media, labelFiles, frameRate, segmentSec, hlsDir: options.hlsDir, workDir, options });
+      }
+      await writeFile(join(options.hlsDir, 'session.json'), `${JSON.stringify({ ...manifest, tileMap }, null, 2)}\n`);
     }
     return {
       sessionId: manifest.id,
       durationMs: manifest.durationMs,
       output: options.output ?? null,
-      hls: options.hlsDir === undefined ? null : { dir: options.hlsDir, renditions, segments },
+      hls: options.hlsDir === undefined ? null : { dir: options.hlsDir, renditions, segments, mosaic: tileMap },
       layout,
       skippedTracks: media.skipped,
       ffmpegElapsedMs: result.elapsedMs,
@@ -227,4 +237,41 @@ const writeDownloadMp4 = async (hlsDir: string, renditionName: string, workDir: 
     await rm(temporary, { force: true });
     throw error;
   }
+};
+
+/** The mosaic: one more ffmpeg run over the same prepared inputs, published as `mosaic.m3u8` + `mosaic/`. */
+const composeMosaic = async (context: {
+  manifest: SessionManifest;
+  canvas: Canvas;
+  media: PreparedMedia;
+  labelFiles: ReadonlyMap<string, string>;
+  frameRate: number;
+  segmentSec: number;
+  hlsDir: string;
+  workDir: string;
+  options: ComposeOptions;
+}): Promise<TileMap> => {
+  const { manifest, canvas, media, frameRate, segmentSec, hlsDir, workDir, options } = context;
+  const { layout, tileMap } = planMosaic(manifest, { ...canvas, labels: true });
+  const perChannel = tileMap.audio === 'per-participant-channels';
+  const [top] = computeLadder({ width: canvas.width, height: canvas.height, frameRate });
+  const rendition = { ...top!, name: 'mosaic' };
+  await mkdir(join(hlsDir, 'mosaic'), { recursive: true });
+  const command = buildComposeCommand({
+    timeline: layout,
+    sources: media.sources,
+    inputs: media.inputs,
+    durationMs: manifest.durationMs,
+    frameRate,
+    fontFile: options.fontFile ?? DEFAULT_FONT_FILE,
+    labelFiles: context.labelFiles,
+    audio: perChannel ? { type: 'channels', participantOrder: manifest.participants.map((participant) => participant.id) } : { type: 'mix' },
+    graphFile: join(workDir, 'mosaic-graph.txt'),
+    outputs: [{ type: 'hls', dir: hlsDir, renditions: [rendition], segmentSec, ...(perChannel ? { audioChannels: manifest.participants.length } : {}) }],
+    ...(options.preset === undefined ? {} : { preset: options.preset }),
+  });
+  await writeFile(join(workDir, 'mosaic-graph.txt'), command.graph);
+  await runFfmpeg(command.args, { durationMs: manifest.durationMs, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  await new HlsPublisher({ dir: hlsDir, renditions: [rendition], originUs: manifest.originUs, segmentSec, masterName: MOSAIC_PLAYLIST }).publish(true);
+  return tileMap;
 };

@@ -13,6 +13,7 @@ import { describeSegments, listIFrames } from '../hls/segment-index.js';
 import { planThumbnails, renderThumbnailVtt, type ThumbnailPlanInput } from '../hls/thumbnails.js';
 
 export const MASTER_PLAYLIST = 'master.m3u8';
+export const MOSAIC_PLAYLIST = 'mosaic.m3u8';
 export const MEDIA_PLAYLIST = 'playlist.m3u8';
 export const IFRAME_PLAYLIST = 'iframes.m3u8';
 export const THUMBNAILS_VTT = 'thumbnails.vtt';
@@ -24,6 +25,8 @@ export type HlsPublishOptions = {
   originUs: number;
   segmentSec: number;
   ended: boolean;
+  /** The multivariant playlist's name (the mosaic has its own). */
+  masterName?: string;
 };
 
 type ParsedCache = Map<string, MediaSegment>;
@@ -106,7 +109,7 @@ export class HlsPublisher {
         codecs: video?.codec ?? codecs,
       });
     }
-    await writeAtomic(join(this.options.dir, MASTER_PLAYLIST), renderMultivariantPlaylist({ variants, iFrameVariants, independentSegments: true }));
+    await writeAtomic(join(this.options.dir, this.options.masterName ?? MASTER_PLAYLIST), renderMultivariantPlaylist({ variants, iFrameVariants, independentSegments: true }));
     return topSegments;
   }
 

@@ -3,7 +3,7 @@
  * HLS ladder (fMP4, keyframes aligned across renditions, one decode feeding all), scrub-thumbnail sheets.
  * Argument arrays only: no shell.
  */
-import { buildFilterGraph, type FilterGraphOptions } from './filter-graph.js';
+import { buildFilterGraph, PER_PARTICIPANT_LAYOUTS, type FilterGraphOptions } from './filter-graph.js';
 
 export type VideoEncoding = { width: number; height: number; videoBitrate: number; maxBitrate: number; bufferSize: number; audioBitrate: number; h264Profile: string; h264Level: string };
 
@@ -15,6 +15,8 @@ export type ComposeOutput =
       dir: string;
       renditions: Array<VideoEncoding & { name: string }>;
       segmentSec: number;
+      /** Keep the audio's channels (the mosaic: one voice per channel) instead of stereo. */
+      audioChannels?: number;
     }
   | { type: 'thumbnails'; pattern: string; intervalSec: number; tileWidth: number; tileHeight: number; columns: number; rows: number };
 
@@ -116,9 +118,12 @@ export const buildComposeCommand = (options: ComposeCommandOptions): ComposeComm
           '-c:a',
           'aac',
           '-b:a',
-          String(rendition.audioBitrate),
-          '-ac',
-          '2',
+          String(output.audioChannels === undefined ? rendition.audioBitrate : 64_000 * output.audioChannels),
+          // A layout by name: '-ac 3' alone would pick ffmpeg's default 3-channel layout, 2.1, whose third
+          // channel is LFE (band-limited by AAC).
+          ...(output.audioChannels === undefined ? ['-ac', '2'] : ['-channel_layout', PER_PARTICIPANT_LAYOUTS[output.audioChannels]?.layout ?? String(output.audioChannels)]),
+          // Layouts of 6 to 8 channels without LFE need a program config element.
+          ...((output.audioChannels ?? 2) >= 6 ? ['-aac_pce', '1'] : []),
           '-ar',
           '48000',
           '-f',

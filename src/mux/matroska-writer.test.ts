@@ -258,15 +258,22 @@ const ffmpegRun = (args: readonly string[]): { status: number | null; stdout: st
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim(), elapsedMs: performance.now() - startMs };
 };
 
-/** framemd5 rows of the first stream of a kind: stream, dts, pts, duration, size, md5. */
-const frameRows = (file: string, kind: 'v' | 'a', inputArgs: readonly string[] = []): string[] => {
-  const result = ffmpegRun(['-v', 'error', ...inputArgs, '-i', file, '-map', `0:${kind}:0`, '-f', 'framemd5', '-']);
-  expect(result.stderr).toBe('');
-  return result.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-};
+type FrameRow = { ptsSec: number; md5: string };
 
-const md5Of = (row: string): string => row.split(',').at(-1)!.trim();
-const ptsOf = (row: string): number => Number(row.split(',')[2]);
+/** framemd5 of the first stream of a kind: each frame's presentation time (as decoded, not resampled to a rate) and digest. */
+const frameRows = (file: string, kind: 'v' | 'a', inputArgs: readonly string[] = []): FrameRow[] => {
+  const output = ['-map', `0:${kind}:0`, ...(kind === 'v' ? ['-fps_mode', 'passthrough', '-enc_time_base', '-1'] : []), '-f', 'framemd5', '-'];
+  const result = ffmpegRun(['-v', 'error', ...inputArgs, '-i', file, ...output]);
+  expect(result.stderr).toBe('');
+  const [numerator, denominator] = /^#tb 0: (\d+)\/(\d+)$/m.exec(result.stdout)!.slice(1).map(Number) as [number, number];
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const fields = line.split(',').map((field) => field.trim());
+      return { ptsSec: (Number(fields[2]) * numerator) / denominator, md5: fields.at(-1)! };
+    });
+};
 
 const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 const folder = mkdtempSync(join(tmpdir(), 'reprise-matroska-'));
@@ -327,7 +334,7 @@ describe.skipIf(!hasFfmpeg)('round trips through ffmpeg, against the mediabunny 
       const ourRows = frameRows(ours, kind);
       const theirRows = frameRows(theirs, kind);
       expect(ourRows.length).toBeGreaterThan(0);
-      expect(ourRows.map((row) => [ptsOf(row), md5Of(row)])).toEqual(theirRows.map((row) => [ptsOf(row), md5Of(row)]));
+      expect(ourRows).toEqual(theirRows);
     }
 
     // Seeking through the Cues: clean, and the frame found is the one a full decode has at that time.
@@ -337,8 +344,336 @@ describe.skipIf(!hasFfmpeg)('round trips through ffmpeg, against the mediabunny 
     expect(seek.status).toBe(0);
     if (hasVideo) {
       const sought = frameRows(ours, 'v', ['-ss', String(seekSec)])[0]!;
-      const full = frameRows(ours, 'v').find((row) => ptsOf(row) >= seekSec * 1000)!;
-      expect(md5Of(sought)).toBe(md5Of(full));
+      const full = frameRows(ours, 'v').find((row) => row.ptsSec >= seekSec - 0.0005)!;
+      expect(sought.md5).toBe(full.md5);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Synthetic frames into memory: the writer's rules, one at a time.
+
+/** A sink over a growing byte array, keeping count of the calls. */
+const createMemorySink = (): MatroskaSink & { bytes(): Uint8Array; writes: number } => {
+  let data = new Uint8Array(0);
+  let length = 0;
+  const place = (offset: number, bytes: Uint8Array): void => {
+    if (offset + bytes.length > data.length) {
+      const grown = new Uint8Array(Math.max(2 * data.length, offset + bytes.length));
+      grown.set(data.subarray(0, length));
+      data = grown;
+    }
+    data.set(bytes, offset);
+    length = Math.max(length, offset + bytes.length);
+  };
+  const sink = {
+    writes: 0,
+    write: async (bytes: Uint8Array) => {
+      sink.writes++;
+      place(length, bytes);
+    },
+    writeAt: async (offset: number, bytes: Uint8Array) => place(offset, bytes),
+    bytes: () => data.slice(0, length),
+  };
+  return sink;
+};
+
+const OPUS_HEAD = serializeOpusHead({ channelCount: 2, preSkip: 312, inputSampleRate: 48_000, outputGain: 0, mappingFamily: 0 });
+const AUDIO: MatroskaAudioTrack = { codec: 'opus', channelCount: 2, sampleRate: 48_000, opusHead: OPUS_HEAD };
+const START = new Date('2026-11-25T00:48:02.275Z');
+
+const videoFrame = (timestampSec: number, keyframe = false, fill = 1): MatroskaVideoFrame => ({
+  data: new Uint8Array(100).fill(fill),
+  timestampSec,
+  keyframe,
+  decoderConfig: Uint8Array.of(1, 0x42, 0, 0x1f),
+  width: 320,
+  height: 180,
+});
+const audioFrame = (timestampSec: number, fill = 2): MatroskaAudioFrame => ({ data: new Uint8Array(40).fill(fill), timestampSec, durationSec: 0.02 });
+
+const blocksOf = (parsed: Parsed): Block[] => parsed.clusters.flatMap((cluster) => cluster.blocks);
+const trackEntries = (parsed: Parsed): Element[] => childrenOf(child(parsed.segment, EbmlId.Tracks)!, EbmlId.TrackEntry);
+
+const codeOf = async (run: () => Promise<unknown>): Promise<string | undefined> => {
+  try {
+    await run();
+  } catch (error) {
+    return isRepriseError(error) ? error.code : 'not a RepriseError';
+  }
+  return undefined;
+};
+
+describe('MatroskaWriter rules', () => {
+  test('audio alone: the head at open, 1 s Clusters each with a CuePoint, Duration and sizes patched at the end', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'mka', sink, audio: AUDIO, comment: '{"t":"a"}', startDate: START });
+    expect(sink.writes).toBe(1); // the head, before any frame
+    for (let index = 0; index < 250; index++) {
+      await writer.writeAudio(audioFrame(index * 0.02));
+    }
+    expect(sink.writes).toBe(5); // four full Clusters so far: one write each
+    await writer.finish();
+    const parsed = parseMatroska(sink.bytes());
+    checkStructure(parsed, { docType: 'matroska', videoTrack: null, audioTrack: 1 });
+    expect(parsed.clusters.map((cluster) => cluster.timestampMs)).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(parsed.cues).toEqual(parsed.clusters.map((cluster) => ({ timeMs: cluster.timestampMs, track: 1, position: cluster.element.offset - parsed.segment.dataOffset })));
+    const info = child(parsed.segment, EbmlId.Info)!;
+    expect(floatOf(parsed.bytes, child(info, EbmlId.Duration)!)).toBe(5000);
+    expect(uintOf(parsed.bytes, child(info, EbmlId.TimestampScale)!)).toBe(1_000_000);
+    expect(textOf(parsed.bytes, child(info, EbmlId.WritingApp)!)).toBe('Reprise');
+    const dateUtc = child(info, EbmlId.DateUTC)!;
+    const nanoseconds = new DataView(parsed.bytes.buffer, dateUtc.dataOffset, 8).getBigInt64(0);
+    expect(new Date(Number(nanoseconds / 1_000_000n) + Date.UTC(2001, 0, 1))).toEqual(START);
+    const [audio] = trackEntries(parsed);
+    expect(textOf(parsed.bytes, child(audio!, EbmlId.CodecID)!)).toBe('A_OPUS');
+    expect(parsed.bytes.subarray(child(audio!, EbmlId.CodecPrivate)!.dataOffset, child(audio!, EbmlId.CodecPrivate)!.end)).toEqual(OPUS_HEAD);
+    expect(uintOf(parsed.bytes, child(audio!, EbmlId.CodecDelay)!)).toBe(6_500_000); // 312 samples at 48 kHz
+    expect(uintOf(parsed.bytes, child(audio!, EbmlId.SeekPreRoll)!)).toBe(80_000_000);
+    const audioSettings = child(audio!, EbmlId.Audio)!;
+    expect(floatOf(parsed.bytes, child(audioSettings, EbmlId.SamplingFrequency)!)).toBe(48_000);
+    expect(uintOf(parsed.bytes, child(audioSettings, EbmlId.Channels)!)).toBe(2);
+    const simpleTags = childrenOf(child(child(parsed.segment, EbmlId.Tags)!, EbmlId.Tag)!, EbmlId.SimpleTag);
+    expect(simpleTags.map((tag) => [textOf(parsed.bytes, child(tag, EbmlId.TagName)!), textOf(parsed.bytes, child(tag, EbmlId.TagString)!)])).toEqual([
+      ['COMMENT', '{"t":"a"}'],
+      ['DATE_RECORDED', '2026-11-25T00:48:02.275Z'],
+    ]);
+  });
+
+  test('before finish the file still reads: unknown Segment size, Void where Duration and the Cues entry go', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'webm', sink, audio: AUDIO });
+    for (let index = 0; index < 100; index++) {
+      await writer.writeAudio(audioFrame(index * 0.02));
+    }
+    const parsed = parseMatroska(sink.bytes());
+    expect(parsed.segment.size).toBe(-1);
+    expect(child(child(parsed.segment, EbmlId.Info)!, EbmlId.Duration)).toBeUndefined();
+    expect(childrenOf(child(parsed.segment, EbmlId.SeekHead)!, EbmlId.Seek)).toHaveLength(2); // Info, Tracks
+    expect(parsed.clusters.map((cluster) => cluster.blocks.length)).toEqual([50]);
+  });
+
+  test('with video: the head waits for the first video frame (its size and avcC), audio before it is kept in order', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'mkv', sink, video: { codec: 'h264' }, audio: AUDIO });
+    await writer.writeAudio(audioFrame(0));
+    await writer.writeAudio(audioFrame(0.02));
+    expect(sink.writes).toBe(0);
+    await writer.writeVideo(videoFrame(0.0225, true));
+    await writer.writeAudio(audioFrame(0.04));
+    await writer.writeVideo(videoFrame(0.0558));
+    await writer.finish();
+    const parsed = parseMatroska(sink.bytes());
+    checkStructure(parsed, { docType: 'matroska', videoTrack: 1, audioTrack: 2 });
+    expect(blocksOf(parsed).map((block) => [block.track, block.timestampMs])).toEqual([[2, 0], [2, 20], [1, 23], [2, 40], [1, 56]]);
+    const [video, audio] = trackEntries(parsed);
+    expect(textOf(parsed.bytes, child(video!, EbmlId.CodecID)!)).toBe('V_MPEG4/ISO/AVC');
+    expect([...parsed.bytes.subarray(child(video!, EbmlId.CodecPrivate)!.dataOffset, child(video!, EbmlId.CodecPrivate)!.end)]).toEqual([1, 0x42, 0, 0x1f]);
+    const videoSettings = child(video!, EbmlId.Video)!;
+    expect([uintOf(parsed.bytes, child(videoSettings, EbmlId.PixelWidth)!), uintOf(parsed.bytes, child(videoSettings, EbmlId.PixelHeight)!)]).toEqual([320, 180]);
+    expect(child(videoSettings, EbmlId.Projection)).toBeUndefined();
+    expect(uintOf(parsed.bytes, child(audio!, EbmlId.TrackNumber)!)).toBe(2);
+    // The last video frame lasts as long as the step before it: 56 + 33 ms.
+    expect(floatOf(parsed.bytes, child(child(parsed.segment, EbmlId.Info)!, EbmlId.Duration)!)).toBe(56 + 33);
+  });
+
+  test('a Cluster per keyframe with a CuePoint; 5 s without a keyframe cuts a Cluster with none; long gaps too', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'webm', sink, video: { codec: 'vp8' } });
+    const times = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 50, 51];
+    for (const timeSec of times) {
+      await writer.writeVideo(videoFrame(timeSec, timeSec === 0 || timeSec === 7 || timeSec === 51));
+    }
+    await writer.finish();
+    const parsed = parseMatroska(sink.bytes());
+    checkStructure(parsed, { docType: 'webm', videoTrack: 1, audioTrack: null });
+    expect(parsed.clusters.map((cluster) => cluster.timestampMs / 1000)).toEqual([0, 5, 7, 12, 50, 51]);
+    expect(parsed.cues.map((cue) => cue.timeMs / 1000)).toEqual([0, 7, 51]);
+    expect(child(trackEntries(parsed)[0]!, EbmlId.CodecPrivate)).toBeUndefined(); // VP8 has none
+  });
+
+  test('ties and small disorder between tracks: written in time order, video first on a tie', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'webm', sink, video: { codec: 'vp8' }, audio: AUDIO });
+    await writer.writeVideo(videoFrame(0, true));
+    await writer.writeAudio(audioFrame(0));
+    await writer.writeAudio(audioFrame(0.02));
+    await writer.writeAudio(audioFrame(0.04)); // ahead of the next video frame, which comes late
+    await writer.writeVideo(videoFrame(0.033));
+    await writer.writeAudio(audioFrame(0.06));
+    await writer.writeAudio(audioFrame(0.08));
+    await writer.writeVideo(videoFrame(0.08, true)); // a keyframe tied with audio: it starts the Cluster
+    await writer.writeAudio(audioFrame(0.1));
+    await writer.finish();
+    const parsed = parseMatroska(sink.bytes());
+    checkStructure(parsed, { docType: 'webm', videoTrack: 1, audioTrack: 2 });
+    expect(parsed.clusters.map((cluster) => cluster.blocks.map((block) => `${block.track}@${block.timestampMs}`))).toEqual([
+      ['1@0', '2@0', '2@20', '1@33', '2@40', '2@60'],
+      ['1@80', '2@80', '2@100'],
+    ]);
+  });
+
+  test('timestamps closer than 1 ms on a track are moved 1 ms on and counted', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'webm', sink, video: { codec: 'vp8' }, audio: AUDIO });
+    await writer.writeVideo(videoFrame(0, true));
+    await writer.writeVideo(videoFrame(0)); // same time
+    await writer.writeVideo(videoFrame(0.0015)); // 0.5 ms after the moved one
+    await writer.writeVideo(videoFrame(0.1));
+    await writer.writeAudio(audioFrame(0.05));
+    await writer.writeAudio(audioFrame(0.0502));
+    await writer.finish();
+    expect(writer.retimedFrames).toBe(3);
+    const blocks = blocksOf(parseMatroska(sink.bytes()));
+    expect(blocks.filter((block) => block.track === 1).map((block) => block.timestampMs)).toEqual([0, 1, 2, 100]);
+    expect(blocks.filter((block) => block.track === 2).map((block) => block.timestampMs)).toEqual([50, 51]);
+  });
+
+  test('a track ending early does not hold the other back: blocks go out within the reorder window', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'webm', sink, video: { codec: 'vp8' }, audio: AUDIO });
+    await writer.writeVideo(videoFrame(0, true));
+    for (let index = 0; index < 1000; index++) {
+      await writer.writeAudio(audioFrame(index * 0.02));
+    }
+    // 20 s of audio after the last video frame: 15 s of it is out already in three closed 5 s Clusters; the rest
+    // is in the open Cluster and the 2 s reorder queue.
+    expect(parseMatroska(sink.bytes()).clusters.reduce((sum, cluster) => sum + cluster.blocks.length, 0)).toBe(751);
+    await writer.finish();
+    const parsed = parseMatroska(sink.bytes());
+    checkStructure(parsed, { docType: 'webm', videoTrack: 1, audioTrack: 2 });
+    expect(blocksOf(parsed)).toHaveLength(1001);
+  });
+
+  test('a video track that never gets a frame is left out', async () => {
+    const sink = createMemorySink();
+    const writer = await MatroskaWriter.open({ format: 'webm', sink, video: { codec: 'vp9' }, audio: AUDIO });
+    await writer.writeAudio(audioFrame(0));
+    await writer.writeAudio(audioFrame(0.02));
+    await writer.finish();
+    const parsed = parseMatroska(sink.bytes());
+    checkStructure(parsed, { docType: 'webm', videoTrack: null, audioTrack: 1 });
+    expect(trackEntries(parsed)).toHaveLength(1);
+  });
+
+  test('rotation goes into a rectangular Projection (counter-clockwise roll)', async () => {
+    const rolls: number[] = [];
+    for (const rotationDeg of [90, 180, 270] as const) {
+      const sink = createMemorySink();
+      const writer = await MatroskaWriter.open({ format: 'webm', sink, video: { codec: 'vp8', rotationDeg } });
+      await writer.writeVideo(videoFrame(0, true));
+      await writer.finish();
+      const parsed = parseMatroska(sink.bytes());
+      const projection = child(child(trackEntries(parsed)[0]!, EbmlId.Video)!, EbmlId.Projection)!;
+      expect(uintOf(parsed.bytes, child(projection, EbmlId.ProjectionType)!)).toBe(0);
+      rolls.push(floatOf(parsed.bytes, child(projection, EbmlId.ProjectionPoseRoll)!));
+    }
+    expect(rolls).toEqual([-90, 180, 90]);
+  });
+
+  test('codecs the container cannot hold are refused', async () => {
+    const sink = createMemorySink();
+    expect(await codeOf(() => MatroskaWriter.open({ format: 'mka', sink, video: { codec: 'vp8' } }))).toBe('CONVERT_CODEC_CONTAINER');
+    expect(await codeOf(() => MatroskaWriter.open({ format: 'webm', sink, video: { codec: 'h264' } }))).toBe('CONVERT_CODEC_CONTAINER');
+    expect(sink.writes).toBe(0);
+  });
+
+  test('frames for a track that was not declared, and writes after finish, are bugs', async () => {
+    const writer = await MatroskaWriter.open({ format: 'webm', sink: createMemorySink(), audio: AUDIO });
+    await expect(writer.writeVideo(videoFrame(0, true))).rejects.toThrow(/no video track/);
+    await writer.finish();
+    await expect(writer.writeAudio(audioFrame(1))).rejects.toThrow(/finished/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Speed and memory over one hour of real frames (printed, not asserted).
+
+/** The meeting's frames repeated to `minutes`, each pass shifted by the span of the one before. */
+const repeatCalls = function* (recording: Recording, minutes: number): Generator<WriterCall> {
+  const spanSec = recording.endSec + 0.04;
+  for (let pass = 0; pass * spanSec < minutes * 60; pass++) {
+    const shiftSec = pass * spanSec;
+    for (const call of recording.calls) {
+      yield call.kind === 'video'
+        ? { kind: 'video', frame: { ...call.frame, timestampSec: call.frame.timestampSec + shiftSec } }
+        : { kind: 'audio', frame: { ...call.frame, timestampSec: call.frame.timestampSec + shiftSec } };
+    }
+  }
+};
+
+const measure = async (run: (onFrame: () => void) => Promise<void>): Promise<{ seconds: number; peakRssMiB: number; frames: number }> => {
+  const startRss = process.memoryUsage().rss;
+  let peakRss = startRss;
+  let frames = 0;
+  const startMs = performance.now();
+  await run(() => {
+    if (++frames % 5000 === 0) {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }
+  });
+  const seconds = (performance.now() - startMs) / 1000;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return { seconds, peakRssMiB: (peakRss - startRss) / 2 ** 20, frames };
+};
+
+const feedCounting = async (writer: FrameSink, calls: Iterable<WriterCall>, onFrame: () => void): Promise<void> => {
+  for (const call of calls) {
+    if (call.kind === 'video') {
+      await writer.writeVideo(call.frame);
+    } else {
+      await writer.writeAudio(call.frame);
+    }
+    onFrame();
+  }
+  await writer.finish();
+};
+
+describe.skipIf(!hasFfmpeg)('speed and memory', () => {
+  test('one hour of VP8 + Opus, against mediabunny', { timeout: 300_000 }, async () => {
+    const recording = await loadRecording([fixture(REAL, 'video-1.mjr'), fixture(REAL, 'audio-0.mjr')]);
+    const options = { format: 'webm' as const, ...tracksOf(recording), comment: recording.comment, startDate: recording.startDate };
+    let discardedBytes = 0;
+    const discard: MatroskaSink = {
+      write: async (bytes) => {
+        discardedBytes += bytes.length;
+      },
+      writeAt: async () => undefined,
+    };
+    const idle: FrameSink = { writeVideo: async () => undefined, writeAudio: async () => undefined, finish: async () => undefined };
+    const ourFile = join(folder, 'hour.ours.webm');
+    const theirFile = join(folder, 'hour.mediabunny.webm');
+    const results = {
+      'feeding alone (no writer)': await measure(async (onFrame) => feedCounting(idle, repeatCalls(recording, 60), onFrame)),
+      'MatroskaWriter, discarding sink': await measure(async (onFrame) => feedCounting(await MatroskaWriter.open({ ...options, sink: discard }), repeatCalls(recording, 60), onFrame)),
+      'MatroskaWriter, openFileSink': await measure(async (onFrame) => {
+        const sink = await openFileSink(ourFile);
+        await feedCounting(await MatroskaWriter.open({ ...options, sink }), repeatCalls(recording, 60), onFrame);
+        await sink.close();
+      }),
+      'mediabunny, NullTarget': await measure(async (onFrame) =>
+        feedCounting((await MediaWriter.open({ ...options, target: new NullTarget() })) as unknown as FrameSink, repeatCalls(recording, 60), onFrame),
+      ),
+      'mediabunny, FilePathTarget': await measure(async (onFrame) =>
+        feedCounting((await MediaWriter.open({ ...options, target: new FilePathTarget(theirFile) })) as unknown as FrameSink, repeatCalls(recording, 60), onFrame),
+      ),
+    };
+    const frames = results['feeding alone (no writer)'].frames;
+    console.log(
+      [
+        `1 hour of VP8 + Opus: ${frames.toLocaleString('en')} frames, ${(discardedBytes / 2 ** 20).toFixed(1)} MiB of WebM (mediabunny's: ${(readFileSync(theirFile).length / 2 ** 20).toFixed(1)} MiB)`,
+        ...Object.entries(results).map(
+          ([name, result]) => `  ${name.padEnd(34)} ${result.seconds.toFixed(3)} s   peak RSS +${result.peakRssMiB.toFixed(1).padStart(5)} MiB over the start of the run`,
+        ),
+      ].join('\n'),
+    );
+    for (const result of Object.values(results)) {
+      expect(result.frames).toBe(frames);
+    }
+    // The hour file: its Duration, and a seek to the middle through the Cues (a decode from the start would take seconds).
+    expect(Math.abs(Number(probe(ourFile).format.duration) - Number(probe(theirFile).format.duration))).toBeLessThan(0.002);
+    const seek = ffmpegRun(['-v', 'warning', '-ss', '1800', '-i', ourFile, '-map', '0', '-t', '2', '-f', 'null', '-']);
+    console.log(`  seek to 30:00 and decode 2 s: ${seek.elapsedMs.toFixed(0)} ms`);
+    expect(seek.stderr).toBe('');
   });
 });

@@ -47,12 +47,16 @@ export type EncodeHlsOptions = {
   /** Extra output arguments (codec options, `-hls_flags single_file` …), placed before `-f hls`. */
   outputArgs?: string[];
   name?: string;
+  /** One file holding the init section and every segment, addressed by byte ranges (`segments` = that file). */
+  singleFile?: boolean;
+  /** An existing directory to write into (default: a fresh temporary one, which `remove` deletes). */
+  dir?: string;
 };
 
 /** Encodes a test clip to fMP4 HLS with ffmpeg's own segmenter, in a fresh temporary directory. */
 export const encodeHls = (options: EncodeHlsOptions = {}): HlsOutput => {
   const { width = 320, height = 240, frameRate = 30, seconds = 8, gopFrames = 60, segmentSec = 2, audio = true, outputArgs = [], name = 'out' } = options;
-  const dir = mkdtempSync(join(tmpdir(), 'reprise-hls-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'reprise-hls-'));
   const inputs = ['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${frameRate}`];
   if (audio) {
     inputs.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-ac', '2', '-c:a', 'aac', '-b:a', '64k');
@@ -63,12 +67,13 @@ export const encodeHls = (options: EncodeHlsOptions = {}): HlsOutput => {
     '-t', String(seconds),
     '-c:v', 'libx264', '-preset', 'veryfast', '-g', String(gopFrames), '-keyint_min', String(gopFrames), '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
     ...outputArgs,
+    ...(options.singleFile === true ? ['-hls_flags', 'single_file'] : []),
     '-f', 'hls', '-hls_time', String(segmentSec), '-hls_segment_type', 'fmp4', '-hls_playlist_type', 'vod',
-    '-hls_fmp4_init_filename', `${name}-init.mp4`, '-hls_segment_filename', join(dir, `${name}-%d.m4s`),
+    '-hls_fmp4_init_filename', `${name}-init.mp4`, '-hls_segment_filename', join(dir, options.singleFile === true ? `${name}.m4s` : `${name}-%d.m4s`),
     join(dir, `${name}.m3u8`),
   ]);
   const segmentNames = readdirSync(dir)
-    .filter((file) => file.endsWith('.m4s'))
+    .filter((file) => (options.singleFile === true ? file === `${name}.m4s` : file.startsWith(`${name}-`) && file.endsWith('.m4s')))
     .sort((a, b) => Number(/(\d+)\.m4s$/.exec(a)?.[1]) - Number(/(\d+)\.m4s$/.exec(b)?.[1]));
   const initPath = join(dir, `${name}-init.mp4`);
   return {
