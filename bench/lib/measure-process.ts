@@ -30,14 +30,22 @@ export const checkGnuTime = (): void => {
   }
 };
 
+export type RunMeasuredOptions = {
+  /** Called with the pid of GNU time once it runs (the measured command is its only child). */
+  onSpawn?: (timePid: number) => void;
+};
+
 /** Runs `command args` under GNU time; never rejects on a non-zero exit (the caller decides). */
-export const runMeasured = async (command: string, args: readonly string[]): Promise<ProcessMeasurement> => {
+export const runMeasured = async (command: string, args: readonly string[], options: RunMeasuredOptions = {}): Promise<ProcessMeasurement> => {
   const folder = await mkdtemp(join(tmpdir(), 'reprise-time-'));
   const reportPath = join(folder, 'time.txt');
   try {
     const startNs = process.hrtime.bigint();
     // `--quiet` keeps "Command exited with non-zero status" out of the report: the exit code says it.
     const child = spawn(GNU_TIME, ['--quiet', '-f', '%M %U %S', '-o', reportPath, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) {
+      options.onSpawn?.(child.pid);
+    }
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

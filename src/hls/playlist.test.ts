@@ -100,13 +100,19 @@ describe('renderMediaPlaylist', () => {
     expect(render([4])).not.toContain('PLAYLIST-TYPE');
   });
 
+  test('a fixed target needs only §4.3.3.1: EXTINFs rounded to the nearest integer stay within it', () => {
+    const text = renderMediaPlaylist({ targetDurationSec: 4, mediaSequence: 0, playlistType: 'EVENT', mapUri: 'i', independentSegments: false, ended: false, segments: [{ uri: 's', durationSec: 4.4999 }] });
+    expect(text).toContain('#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n');
+    expect(text).toContain('#EXTINF:4.499900,\n');
+  });
+
   test('an EXT-X-MEDIA-SEQUENCE other than 0 and no PROGRAM-DATE-TIME when segments carry none', () => {
     const text = renderMediaPlaylist({ mediaSequence: 17, playlistType: 'EVENT', mapUri: 'i.mp4', independentSegments: false, ended: true, segments: [{ uri: 's17.m4s', durationSec: 4 }] });
     expect(text).toBe('#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:17\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-MAP:URI="i.mp4"\n#EXTINF:4.000000,\ns17.m4s\n#EXT-X-ENDLIST\n');
   });
 
   test.each<[string, () => string]>([
-    ['a segment longer than the fixed target', () => renderMediaPlaylist({ targetDurationSec: 4, mediaSequence: 0, playlistType: 'EVENT', mapUri: 'i', independentSegments: true, ended: false, segments: [{ uri: 's', durationSec: 4.6 }] })],
+    ['a segment that rounds above the fixed target', () => renderMediaPlaylist({ targetDurationSec: 4, mediaSequence: 0, playlistType: 'EVENT', mapUri: 'i', independentSegments: true, ended: false, segments: [{ uri: 's', durationSec: 4.5 }] })],
     ['no segments and no target', () => renderMediaPlaylist({ mediaSequence: 0, playlistType: 'EVENT', mapUri: 'i', independentSegments: true, ended: false, segments: [] })],
     [
       'a programDateTime missing on the first segment only',

@@ -8,7 +8,7 @@
  *   validators quiet and matches what ffmpeg writes for fMP4.
  * - EXTINF durations have 6 decimals (µs; ffmpeg's form), so summing thousands of them does not drift.
  *   TARGETDURATION is the ceiling of the longest EXTINF as printed (stricter than §4.3.3.1's rounding rule,
- *   which old players get wrong).
+ *   which old players get wrong); a fixed `targetDurationSec` from the caller need only meet that rule.
  * - Attribute values (§4.2): decimal-integer for BANDWIDTH, quoted-string for CODECS/URI, decimal-resolution
  *   `WxH` for RESOLUTION, decimal-floating-point with 3 decimals for FRAME-RATE.
  * - EXT-X-PROGRAM-DATE-TIME (§4.3.2.6) is written before every segment that carries a `programDateTime`,
@@ -116,15 +116,19 @@ const attributeList = (attributes: ReadonlyArray<readonly [string, string | unde
 
 const formatExtinf = (durationSec: number): string => positiveDecimal(durationSec, 6, 'segment duration');
 
-/** TARGETDURATION: the ceiling of the longest EXTINF exactly as printed. */
+/**
+ * TARGETDURATION: when we choose it, the ceiling of the longest EXTINF exactly as printed. A caller's fixed
+ * value (EVENT playlists) is held to §4.3.3.1's own rule: every EXTINF, rounded to the nearest integer, ≤ it.
+ */
 const computeTargetDuration = (durations: readonly number[], requested: number | undefined): number => {
-  const longest = Math.ceil(Math.max(0, ...durations.map((duration) => Number(formatExtinf(duration)))));
+  const printed = durations.map((duration) => Number(formatExtinf(duration)));
+  const longest = Math.max(0, ...printed);
   if (requested === undefined) {
     assert(durations.length > 0, 'a playlist without segments needs targetDurationSec');
-    return Math.max(1, longest);
+    return Math.max(1, Math.ceil(longest));
   }
   assert(Number.isSafeInteger(requested) && requested >= 1, `targetDurationSec must be a positive integer, got ${requested}`);
-  assert(longest <= requested, `a segment of ${longest} s exceeds the target duration ${requested} s`);
+  assert(Math.round(longest) <= requested, `a segment of ${longest} s exceeds the target duration ${requested} s`);
   return requested;
 };
 

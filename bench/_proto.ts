@@ -1,0 +1,25 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadSession, DEFAULT_CANVAS, DEFAULT_FONT_FILE } from '../src/api/compose.js';
+import { prepareMedia } from '../src/api/compose-media.js';
+import { computeLayoutTimeline } from '../src/compose/layout.js';
+import { buildComposeCommand, type ComposeOutput } from '../src/compose/command.js';
+import { computeLadder } from '../src/hls/ladder.js';
+const [dir, work] = process.argv.slice(2) as [string, string];
+await mkdir(join(work, 'labels'), { recursive: true });
+const { manifest, folder } = await loadSession(dir);
+const t0 = performance.now();
+const media = await prepareMedia(manifest, folder, work);
+console.error('prepare ms', performance.now() - t0, media.skipped);
+const layout = computeLayoutTimeline(manifest, DEFAULT_CANVAS, { type: 'grid' });
+const labelFiles = new Map<string, string>();
+for (const [i, p] of manifest.participants.entries()) { const f = join(work, 'labels', `${i}.txt`); await writeFile(f, p.displayName ?? p.id); labelFiles.set(p.id, f); }
+const renditions = computeLadder({ width: 1280, height: 720, frameRate: 30 });
+const hls = join(work, 'hls');
+for (const r of renditions) await mkdir(join(hls, r.name), { recursive: true });
+await mkdir(join(hls, 'thumbs'), { recursive: true });
+const outputs: ComposeOutput[] = [{ type: 'file', path: join(work, 'out.mp4'), container: 'mp4' }, { type: 'hls', dir: hls, renditions, segmentSec: 4 }, { type: 'thumbnails', pattern: join(hls, 'thumbs', 'sheet-%03d.jpg'), intervalSec: 5, tileWidth: 160, tileHeight: 90, columns: 10, rows: 10 }];
+const cmd = buildComposeCommand({ timeline: layout, sources: media.sources, inputs: media.inputs, durationMs: manifest.durationMs, frameRate: 30, fontFile: DEFAULT_FONT_FILE, labelFiles, audio: { type: 'mix' }, graphFile: join(work, 'graph.txt'), outputs });
+await writeFile(join(work, 'graph.txt'), cmd.graph);
+await writeFile(join(work, 'args.json'), JSON.stringify(cmd.args));
+console.log(manifest.durationMs, JSON.stringify(media.sources));
