@@ -219,7 +219,7 @@ const writeLongDataRecording = async (options: LongRecordingOptions, bytes: Uint
       // The frame body: message time (i64 µs) then the payload.
       const bodyStart = record.byteOffset + FRAME_PREFIX_BYTES;
       messages.push({ arrivalOffsetMs: record.arrivalOffsetMs, body: bytes.subarray(bodyStart, record.byteOffset + record.byteLength) });
-    } else if (record.type !== 'header') {
+    } else {
       droppedFrames++;
     }
   }

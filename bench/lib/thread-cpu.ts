@@ -1,80 +1,115 @@
 /**
- * CPU time per thread of a process measured under GNU time, sampled from /proc while it runs (Linux only). What
- * it is for: the busiest thread bounds the wall time whatever the number of cores. ffmpeg 5.1 runs demuxing,
- * decoding, the whole filter graph, AAC and muxing on its main thread; only the encoders' own threads (x264
- * frame threads) and frame-threaded decoders run beside it. So on an idle machine with N cores,
- * wall ≥ max(cpu / N, main-thread cpu), which gives an estimate that a busy shared machine cannot distort.
+ * CPU time per process and per thread under a process measured with GNU time, sampled from /proc while it runs
+ * (Linux only). What it is for: the busiest thread bounds the wall time whatever the number of cores. ffmpeg 5.1
+ * runs demuxing, decoding, the whole filter graph, audio encoding and muxing on its main thread; only the
+ * encoders' own threads (x264 frame threads and lookahead) and frame-threaded decoders run beside it. So on an
+ * idle machine with N cores, ffmpeg's wall ≥ max(cpu / N, main-thread cpu): an estimate that other jobs on a
+ * busy shared machine do not distort.
  *
- * The last sample is taken up to one interval before the process exits, so the figures are low by at most that.
+ * The last sample is taken up to one interval before a process exits, so its figures are low by at most that.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-export type ThreadCpu = {
+export type ProcessCpu = {
+  pid: number;
+  /** Executable name (/proc/<pid>/comm). */
+  name: string;
   /** CPU time (user + system) of the main thread, ms. */
   mainMs: number;
-  /** CPU time of the busiest other thread, ms. */
-  busiestOtherMs: number;
-  /** Threads seen over the run. */
+  /** CPU time of all its threads, ms. */
+  totalMs: number;
   threads: number;
-  samples: number;
+  /** When it was first and last seen, ms on performance.now(). */
+  firstSeenMs: number;
+  lastSeenMs: number;
 };
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** utime + stime of one /proc/<pid>/task/<tid>/stat line, in ms (fields 14 and 15, counted after the `)` of comm). */
+const readText = (path: string): string | null => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+/** utime + stime from a /proc/<pid>/task/<tid>/stat line, ms (fields 14 and 15, counted after the `)` of comm). */
 const readThreadMs = (pid: number, tid: string): number | null => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is the state (field 3), so field 14 is fields[11].
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
+  const stat = readText(`/proc/${pid}/task/${tid}/stat`);
+  if (stat === null) {
     return null;
+  }
+  // After ") " comes field 3 (state), so fields 14 and 15 are at 11 and 12.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+};
+
+const listTasks = (pid: number): string[] => {
+  try {
+    return readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
   }
 };
 
-/** The first child of `parentPid` (GNU time has exactly one: the command it measures), or null. */
-const findChild = (parentPid: number): number | null => {
-  try {
-    const first = readFileSync(`/proc/${parentPid}/task/${parentPid}/children`, 'utf8').trim().split(' ')[0];
-    return first === undefined || first === '' ? null : Number(first);
-  } catch {
-    return null;
-  }
-};
+/** The children of every thread of `pid`. */
+const listChildren = (pid: number): number[] =>
+  listTasks(pid).flatMap((tid) =>
+    (readText(`/proc/${pid}/task/${tid}/children`) ?? '')
+      .trim()
+      .split(' ')
+      .filter((entry) => entry !== '')
+      .map(Number),
+  );
 
-/** Starts sampling the child of `timePid` every `intervalMs`; `stop()` returns what was seen (zeros if nothing). */
-export const sampleThreadCpu = (timePid: number, intervalMs = 100): { stop: () => ThreadCpu } => {
-  let pid: number | null = null;
-  const latest = new Map<string, number>();
-  let samples = 0;
+/**
+ * Samples every descendant of `rootPid` (GNU time's pid: the measured command and whatever it starts) every
+ * `intervalMs`. `stop()` returns one entry per process seen, busiest first.
+ */
+export const sampleProcessTree = (rootPid: number, intervalMs = 100): { stop: () => ProcessCpu[] } => {
+  const seen = new Map<number, ProcessCpu & { perThread: Map<string, number> }>();
   const sample = (): void => {
-    pid ??= findChild(timePid);
-    if (pid === null) {
-      return;
-    }
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      return;
-    }
-    for (const tid of tids) {
-      const ms = readThreadMs(pid, tid);
-      if (ms !== null) {
-        latest.set(tid, Math.max(ms, latest.get(tid) ?? 0));
+    const now = performance.now();
+    const queue = listChildren(rootPid);
+    while (queue.length > 0) {
+      const pid = queue.shift()!;
+      queue.push(...listChildren(pid));
+      const entry = seen.get(pid) ?? {
+        pid,
+        name: (readText(`/proc/${pid}/comm`) ?? '?').trim(),
+        mainMs: 0,
+        totalMs: 0,
+        threads: 0,
+        firstSeenMs: now,
+        lastSeenMs: now,
+        perThread: new Map<string, number>(),
+      };
+      // Read the name each time: a fresh child is still the parent's program until it execs.
+      entry.name = (readText(`/proc/${pid}/comm`) ?? entry.name).trim();
+      seen.set(pid, entry);
+      for (const tid of listTasks(pid)) {
+        const ms = readThreadMs(pid, tid);
+        if (ms !== null) {
+          entry.perThread.set(tid, Math.max(ms, entry.perThread.get(tid) ?? 0));
+        }
       }
+      entry.lastSeenMs = now;
     }
-    samples++;
   };
   const timer = setInterval(sample, intervalMs);
   sample();
   return {
     stop: () => {
       clearInterval(timer);
-      const main = pid === null ? 0 : (latest.get(String(pid)) ?? 0);
-      const others = [...latest].filter(([tid]) => tid !== String(pid)).map(([, ms]) => ms);
-      return { mainMs: main, busiestOtherMs: Math.max(0, ...others), threads: latest.size, samples };
+      return [...seen.values()]
+        .map(({ perThread, ...entry }) => ({
+          ...entry,
+          mainMs: perThread.get(String(entry.pid)) ?? 0,
+          totalMs: [...perThread.values()].reduce((sum, ms) => sum + ms, 0),
+          threads: perThread.size,
+        }))
+        .sort((a, b) => b.totalMs - a.totalMs);
     },
   };
 };

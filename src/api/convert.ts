@@ -92,7 +92,7 @@ const convertTracks = async (
     throw new RepriseError('CONVERT_CODEC_CONTAINER', `${media.map((track) => track.header.codec).join(' + ')} cannot be written as ${format}`);
   }
   const maximumFrames = format === 'mp4' ? await countFrameBounds(media, inputs) : undefined;
-  if (format === 'ogg') {
+  if (format === 'ogg' || format === 'webm' || format === 'mkv' || format === 'mka') {
     const sink = await openFileSink(temporaryPath);
     try {
       return await convertMedia(media, { format, destination: { sink }, output, ...(options.signal === undefined ? {} : { signal: options.signal }) });

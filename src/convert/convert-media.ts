@@ -5,6 +5,7 @@
  */
 import type { Target } from 'mediabunny';
 import { OggAudioWriter, type OggSink } from '../mux/ogg-opus.js';
+import { MatroskaWriter, type MatroskaSink } from '../mux/matroska-writer.js';
 import { serializeOpusHead } from '../codec/opus.js';
 import { checkCodecFits, type OutputFormat } from '../mux/formats.js';
 import { MediaWriter } from '../mux/media-writer.js';
@@ -17,8 +18,8 @@ type MediaTrack = Extract<OpenedTrack, { kind: 'video' | 'audio' }>;
 
 export type ConvertMediaOptions = {
   format: Extract<OutputFormat, 'webm' | 'mkv' | 'mka' | 'mp4' | 'ogg'>;
-  /** Where the bytes go: a mediabunny target for the containers it writes, a byte sink for Ogg. */
-  destination: { target: Target } | { sink: OggSink };
+  /** Where the bytes go: a byte sink (our own Ogg and Matroska/WebM writers), or a mediabunny target (MP4). */
+  destination: { target: Target } | { sink: OggSink & MatroskaSink };
   output: string;
   /** Upper bounds of frames per track (MP4 reserves its index at the front from them). */
   maximumFrames?: { video?: number; audio?: number };
@@ -68,18 +69,23 @@ export const convertMedia = async (tracks: readonly MediaTrack[], options: Conve
   const videoLane = lanes.find((lane) => lane.kind === 'video');
   const audioLane = lanes.find((lane) => lane.kind === 'audio');
   const comment = (videoLane ?? audioLane)!.track.header.json;
-  const writer = 'sink' in options.destination
-    ? await openOggWriter(options.destination.sink, audioLane, comment, baseUs)
-    : await MediaWriter.open({
-    format: options.format,
-    target: options.destination.target,
-    ...(videoLane === undefined
-      ? {}
-      : { video: { codec: videoLane.track.codec, rotationDeg: videoLane.head!.rotationDeg, ...(options.maximumFrames?.video === undefined ? {} : { maximumPacketCount: options.maximumFrames.video }) } }),
-    ...(audioLane === undefined ? {} : { audio: audioSpec(audioLane.track, audioLane.head!, options) }),
-    comment,
-    startDate: new Date(baseUs / 1000),
-  });
+  const videoSpec =
+    videoLane === undefined
+      ? undefined
+      : { codec: videoLane.track.codec, rotationDeg: videoLane.head!.rotationDeg, ...(options.maximumFrames?.video === undefined ? {} : { maximumPacketCount: options.maximumFrames.video }) };
+  const audioTrackSpec = audioLane === undefined ? undefined : audioSpec(audioLane.track, audioLane.head!, options);
+  const startDate = new Date(baseUs / 1000);
+  const trackSpecs = { ...(videoSpec === undefined ? {} : { video: videoSpec }), ...(audioTrackSpec === undefined ? {} : { audio: audioTrackSpec }) };
+  let writer: FrameWriter;
+  if (!('sink' in options.destination)) {
+    writer = await MediaWriter.open({ format: options.format, target: options.destination.target, ...trackSpecs, comment, startDate });
+  } else if (options.format === 'ogg') {
+    writer = await openOggWriter(options.destination.sink, audioLane, comment, baseUs);
+  } else if (options.format === 'mp4') {
+    throw new Error('Internal error: MP4 is written through a mediabunny target');
+  } else {
+    writer = await MatroskaWriter.open({ format: options.format, sink: options.destination.sink, ...trackSpecs, comment, startDate });
+  }
   try {
     await interleave(lanes, writer, baseUs, options);
     await writer.finish();

@@ -283,6 +283,7 @@ const frameRows = (file: string, kind: 'v' | 'a', inputArgs: readonly string[] =
 
 const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 const folder = mkdtempSync(join(tmpdir(), 'reprise-matroska-'));
+// KEEP_MKV=1 keeps the outputs for a look with ffprobe.
 afterAll(() => process.env['KEEP_MKV'] === undefined && rmSync(folder, { recursive: true, force: true }));
 
 describe.skipIf(!hasFfmpeg)('round trips through ffmpeg, against the mediabunny MediaWriter', () => {

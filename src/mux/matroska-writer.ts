@@ -9,15 +9,19 @@
  *   in `retimedFrames`, as MediaWriter does.
  * - Blocks of the two tracks are put in time order (video first on a tie) in a small queue: a block is written
  *   once every track with frames has reached its time, or once it is REORDER_WINDOW_MS older than the newest.
- * - One Cluster is built at a time in a reused buffer and written with its known size. A new Cluster starts at
- *   every video keyframe (each gets a CuePoint), and when the current one reaches 5 s (1 s for audio alone:
- *   each Cluster gets a CuePoint). Memory is one Cluster, the queue, and ~20 bytes per CuePoint.
+ * - One Cluster is built at a time in a reused buffer (matroska-cluster.ts) and written with its known size.
+ *   A new Cluster starts at every video keyframe (each gets a CuePoint), and when the current one reaches 5 s
+ *   (1 s for audio alone: each Cluster gets a CuePoint). Recordings whose keyframes are further apart than 5 s
+ *   thus also have Clusters that start with a delta frame; seeking goes through the keyframes' CuePoints.
+ * - Memory: one Cluster, the queue, ~20 bytes per CuePoint. Until the first video frame the queue keeps the
+ *   audio before it (the head needs the video's size and configuration record).
  * - finish() writes the Cues, then patches the Segment size, the Duration and the SeekHead with `writeAt`.
  *   The caller owns the sink: it closes it, and removes the file after cancel().
  */
 import { parseVp9FrameHeader } from '../codec/vp9.js';
 import type { VideoCodec } from '../rtp/video-probe.js';
-import { EbmlBuffer, EbmlId, measureVintBytes, writeUintAt } from './ebml.js';
+import { EbmlBuffer, EbmlId } from './ebml.js';
+import { ClusterBuilder } from './matroska-cluster.js';
 import { checkCodecFits } from './formats.js';
 import {
   OPUS_SEEK_PRE_ROLL_NS,
@@ -92,10 +96,6 @@ const MAX_FRAME_STEP_SEC = 10;
 const VIDEO_CLUSTER_MS = 5000;
 const AUDIO_CLUSTER_MS = 1000;
 const REORDER_WINDOW_MS = 2000;
-/** Room before a Cluster's body for its ID (4 bytes) and size (up to 8 bytes). */
-const CLUSTER_HEADER_ROOM = 12;
-const INT16_MIN = -32_768;
-const INT16_MAX = 32_767;
 
 const VIDEO = 0;
 const AUDIO = 1;
@@ -127,10 +127,7 @@ export class MatroskaWriter {
   private queueStart = 0;
   private readonly pool: PendingBlock[] = [];
 
-  private readonly cluster = new EbmlBuffer(256 * 1024);
-  private clusterOpen = false;
-  private clusterStartMs = 0;
-  private clusterMaxMs = 0;
+  private readonly cluster = new ClusterBuilder();
   private readonly cues = new EbmlBuffer(4096);
   private cueCount = 0;
   private state: 'open' | 'finished' | 'cancelled' = 'open';
@@ -143,7 +140,6 @@ export class MatroskaWriter {
     if (options.audio !== undefined) {
       checkCodecFits(options.format, { kind: 'audio', codec: 'opus' });
     }
-    this.cluster.reset(CLUSTER_HEADER_ROOM);
   }
 
   static async open(options: MatroskaWriterOptions): Promise<MatroskaWriter> {
@@ -290,7 +286,7 @@ export class MatroskaWriter {
         await this.flushCluster();
         this.openCluster(block);
       }
-      this.appendSimpleBlock(block);
+      this.cluster.appendSimpleBlock(this.trackNumbers[block.track], block.timestampMs, block.keyframe, block.data);
       block.data = EMPTY;
       this.pool.push(block);
     }
@@ -304,24 +300,22 @@ export class MatroskaWriter {
   }
 
   private startsCluster(block: PendingBlock): boolean {
-    if (!this.clusterOpen) {
+    const cluster = this.cluster;
+    if (!cluster.isOpen) {
       return true;
     }
-    if (block.timestampMs <= this.clusterMaxMs) {
+    if (block.timestampMs <= cluster.maxMs) {
       return false; // a tie or a late block: the next Cluster may not start before blocks of this one
     }
     if (this.trackNumbers[VIDEO] !== 0) {
-      return (block.track === VIDEO && block.keyframe) || block.timestampMs - this.clusterStartMs >= VIDEO_CLUSTER_MS;
+      return (block.track === VIDEO && block.keyframe) || block.timestampMs - cluster.startMs >= VIDEO_CLUSTER_MS;
     }
-    return block.timestampMs - this.clusterStartMs >= AUDIO_CLUSTER_MS;
+    return block.timestampMs - cluster.startMs >= AUDIO_CLUSTER_MS;
   }
 
+  /** Opens a Cluster at the block; with video, a keyframe's Cluster gets a CuePoint, without, every Cluster. */
   private openCluster(block: PendingBlock): void {
-    this.clusterOpen = true;
-    this.clusterStartMs = block.timestampMs;
-    this.clusterMaxMs = block.timestampMs;
-    this.cluster.reset(CLUSTER_HEADER_ROOM);
-    this.cluster.writeUintElement(EbmlId.Timestamp, block.timestampMs);
+    this.cluster.open(block.timestampMs);
     const hasVideo = this.trackNumbers[VIDEO] !== 0;
     if (!hasVideo || (block.track === VIDEO && block.keyframe)) {
       writeCuePoint(this.cues, block.timestampMs, this.trackNumbers[block.track], this.writtenBytes - this.head!.segmentDataOffset);
@@ -329,48 +323,10 @@ export class MatroskaWriter {
     }
   }
 
-  /** SimpleBlock: track number (vint), int16 time relative to the Cluster, flags (keyframe bit), frame. */
-  private appendSimpleBlock(block: PendingBlock): void {
-    const relativeMs = block.timestampMs - this.clusterStartMs;
-    if (relativeMs < INT16_MIN || relativeMs > INT16_MAX) {
-      throw new Error(`Internal error: a block ${relativeMs} ms from its Cluster's start arrived too far out of order`);
-    }
-    const cluster = this.cluster;
-    const size = 4 + block.data.length;
-    const sizeBytes = measureVintBytes(size);
-    cluster.ensureCapacity(1 + sizeBytes + size);
-    const bytes = cluster.bytes;
-    let offset = cluster.length;
-    bytes[offset++] = EbmlId.SimpleBlock;
-    writeUintAt(bytes, offset, size, sizeBytes);
-    bytes[offset] = bytes[offset]! | (0x80 >> (sizeBytes - 1));
-    offset += sizeBytes;
-    bytes[offset++] = 0x80 | this.trackNumbers[block.track];
-    bytes[offset++] = (relativeMs >> 8) & 0xff;
-    bytes[offset++] = relativeMs & 0xff;
-    bytes[offset++] = block.keyframe ? 0x80 : 0;
-    bytes.set(block.data, offset);
-    cluster.length = offset + block.data.length;
-    if (block.timestampMs > this.clusterMaxMs) {
-      this.clusterMaxMs = block.timestampMs;
-    }
-  }
-
-  /** Writes the Cluster with its size in front of its body, in the room kept for it. */
   private async flushCluster(): Promise<void> {
-    if (!this.clusterOpen) {
-      return;
+    if (this.cluster.isOpen) {
+      await this.emit(this.cluster.close());
     }
-    this.clusterOpen = false;
-    const cluster = this.cluster;
-    const size = cluster.length - CLUSTER_HEADER_ROOM;
-    const sizeBytes = measureVintBytes(size);
-    const start = CLUSTER_HEADER_ROOM - 4 - sizeBytes;
-    writeUintAt(cluster.bytes, start, EbmlId.Cluster, 4);
-    writeUintAt(cluster.bytes, start + 4, size, sizeBytes);
-    cluster.bytes[start + 4] = cluster.bytes[start + 4]! | (0x80 >> (sizeBytes - 1));
-    await this.emit(cluster.bytes.subarray(start, cluster.length));
-    cluster.reset(CLUSTER_HEADER_ROOM);
   }
 
   private async emit(bytes: Uint8Array): Promise<void> {
