@@ -14,6 +14,8 @@ export type ProcessCpu = {
   pid: number;
   /** Executable name (/proc/<pid>/comm). */
   name: string;
+  /** Its arguments (/proc/<pid>/cmdline), as last read. */
+  args: string[];
   /** CPU time (user + system) of the main thread, ms. */
   mainMs: number;
   /** CPU time of all its threads, ms. */
@@ -77,7 +79,8 @@ export const sampleProcessTree = (rootPid: number, intervalMs = 100): { stop: ()
       queue.push(...listChildren(pid));
       const entry = seen.get(pid) ?? {
         pid,
-        name: (readText(`/proc/${pid}/comm`) ?? '?').trim(),
+        name: '?',
+        args: [],
         mainMs: 0,
         totalMs: 0,
         threads: 0,
@@ -87,6 +90,10 @@ export const sampleProcessTree = (rootPid: number, intervalMs = 100): { stop: ()
       };
       // Read the name each time: a fresh child is still the parent's program until it execs.
       entry.name = (readText(`/proc/${pid}/comm`) ?? entry.name).trim();
+      const cmdline = readText(`/proc/${pid}/cmdline`);
+      if (cmdline !== null && cmdline !== '') {
+        entry.args = cmdline.replace(/\0$/, '').split('\0');
+      }
       seen.set(pid, entry);
       for (const tid of listTasks(pid)) {
         const ms = readThreadMs(pid, tid);

@@ -35,9 +35,41 @@ export type ConvertMediaOptions = {
   onFrame?: () => void;
 };
 
+/** Frames of one track, a chunk's batch at a time: `head` is synchronous; awaiting happens once per batch. */
+class FrameQueue<T> {
+  private batch: readonly T[] = [];
+  private index = 0;
+
+  constructor(private readonly source: AsyncIterator<T[]>) {}
+
+  get head(): T | null {
+    return this.index < this.batch.length ? this.batch[this.index]! : null;
+  }
+
+  /** Makes `head` the next frame, fetching batches as needed; false at the end. */
+  async fill(): Promise<boolean> {
+    while (this.index >= this.batch.length) {
+      const next = await this.source.next();
+      if (next.done) {
+        return false;
+      }
+      this.batch = next.value;
+      this.index = 0;
+    }
+    return true;
+  }
+
+  async advance(): Promise<void> {
+    this.index++;
+    if (this.index >= this.batch.length) {
+      await this.fill();
+    }
+  }
+}
+
 type Lane =
-  | { kind: 'video'; track: Extract<MediaTrack, { kind: 'video' }>; head: ConvertibleVideoFrame | null; leadUs: 0; startUs: number; lastUs: number; written: number; resolutions: TrackConversion['resolutions'] & object }
-  | { kind: 'audio'; track: Extract<MediaTrack, { kind: 'audio' }>; head: AudioFrame | null; leadUs: number; startUs: number; lastUs: number; written: number };
+  | { kind: 'video'; track: Extract<MediaTrack, { kind: 'video' }>; queue: FrameQueue<ConvertibleVideoFrame>; leadUs: 0; startUs: number; lastUs: number; written: number; resolutions: TrackConversion['resolutions'] & object }
+  | { kind: 'audio'; track: Extract<MediaTrack, { kind: 'audio' }>; queue: FrameQueue<AudioFrame>; leadUs: number; startUs: number; lastUs: number; written: number };
 
 /** Wall-clock µs at which a frame's media should be heard or seen (audio: minus the encoder look-ahead). */
 const absoluteUs = (track: MediaTrack, timeMs: number, audioLeadUs = 0): number =>
@@ -72,8 +104,8 @@ export const convertMedia = async (tracks: readonly MediaTrack[], options: Conve
   const videoSpec =
     videoLane === undefined
       ? undefined
-      : { codec: videoLane.track.codec, rotationDeg: videoLane.head!.rotationDeg, ...(options.maximumFrames?.video === undefined ? {} : { maximumPacketCount: options.maximumFrames.video }) };
-  const audioTrackSpec = audioLane === undefined ? undefined : audioSpec(audioLane.track, audioLane.head!, options);
+      : { codec: videoLane.track.codec, rotationDeg: videoLane.queue.head!.rotationDeg, ...(options.maximumFrames?.video === undefined ? {} : { maximumPacketCount: options.maximumFrames.video }) };
+  const audioTrackSpec = audioLane === undefined ? undefined : audioSpec(audioLane.track, audioLane.queue.head!, options);
   const startDate = new Date(baseUs / 1000);
   const trackSpecs = { ...(videoSpec === undefined ? {} : { video: videoSpec }), ...(audioTrackSpec === undefined ? {} : { audio: audioTrackSpec }) };
   let writer: FrameWriter;
@@ -110,25 +142,25 @@ const openOggWriter = async (sink: OggSink, audioLane: Lane | undefined, comment
   if (audioLane === undefined || audioLane.kind !== 'audio') {
     throw new RepriseError('CONVERT_CODEC_CONTAINER', 'Ogg holds Opus audio only');
   }
-  const spec = audioSpec(audioLane.track, audioLane.head!, {});
+  const spec = audioSpec(audioLane.track, audioLane.queue.head!, {});
   return OggAudioWriter.open(sink, { opusHead: spec.opusHead, tags: { COMMENT: comment, DATE: new Date(baseUs / 1000).toISOString() } });
 };
 
 const openLane = async (track: MediaTrack, audioLeadUs: number): Promise<Lane | null> => {
   if (track.kind === 'video') {
-    const first = await track.frames.next();
-    if (first.done) {
+    const queue = new FrameQueue(track.frameBatches);
+    if (!(await queue.fill())) {
       return null;
     }
-    const startUs = absoluteUs(track, first.value.timeMs);
-    return { kind: 'video', track, head: first.value, leadUs: 0, startUs, lastUs: startUs, written: 0, resolutions: [] };
+    const startUs = absoluteUs(track, queue.head!.timeMs);
+    return { kind: 'video', track, queue, leadUs: 0, startUs, lastUs: startUs, written: 0, resolutions: [] };
   }
-  const first = await track.frames.next();
-  if (first.done) {
+  const queue = new FrameQueue(track.frameBatches);
+  if (!(await queue.fill())) {
     return null;
   }
-  const startUs = absoluteUs(track, first.value.timeMs, audioLeadUs);
-  return { kind: 'audio', track, head: first.value, leadUs: audioLeadUs, startUs, lastUs: startUs, written: 0 };
+  const startUs = absoluteUs(track, queue.head!.timeMs, audioLeadUs);
+  return { kind: 'audio', track, queue, leadUs: audioLeadUs, startUs, lastUs: startUs, written: 0 };
 };
 
 const audioSpec = (track: Extract<MediaTrack, { kind: 'audio' }>, first: AudioFrame, options: Pick<ConvertMediaOptions, 'maximumFrames'>) => {
@@ -151,7 +183,7 @@ const interleave = async (lanes: Lane[], writer: FrameWriter, baseUs: number, op
     }
     let next: Lane | null = null;
     for (const lane of lanes) {
-      if (lane.head !== null && (next === null || headUs(lane) < headUs(next))) {
+      if (lane.queue.head !== null && (next === null || headUs(lane) < headUs(next))) {
         next = lane;
       }
     }
@@ -163,13 +195,13 @@ const interleave = async (lanes: Lane[], writer: FrameWriter, baseUs: number, op
   }
 };
 
-const headUs = (lane: Lane): number => absoluteUs(lane.track, lane.head!.timeMs, lane.leadUs);
+const headUs = (lane: Lane): number => absoluteUs(lane.track, lane.queue.head!.timeMs, lane.leadUs);
 
 const writeHead = async (lane: Lane, writer: FrameWriter, baseUs: number): Promise<void> => {
   const atUs = headUs(lane);
   const timestampSec = (atUs - baseUs) / 1e6;
   if (lane.kind === 'video') {
-    const frame = lane.head!;
+    const frame = lane.queue.head!;
     if (frame.keyframe && frame.width !== undefined && frame.height !== undefined) {
       const last = lane.resolutions.at(-1);
       if (last === undefined || last.width !== frame.width || last.height !== frame.height) {
@@ -183,16 +215,14 @@ const writeHead = async (lane: Lane, writer: FrameWriter, baseUs: number): Promi
     await writer.writeVideo({ data: frame.data, timestampSec, keyframe: frame.keyframe, decoderConfig: frame.decoderConfig, width: size?.width ?? 640, height: size?.height ?? 480 });
     lane.lastUs = atUs;
     lane.written++;
-    const next = await lane.track.frames.next();
-    lane.head = next.done ? null : next.value;
+    await lane.queue.advance();
     return;
   }
-  const frame = lane.head!;
+  const frame = lane.queue.head!;
   await writer.writeAudio({ data: frame.data, timestampSec, durationSec: frame.durationMs / 1000 });
   lane.lastUs = atUs + frame.durationMs * 1000;
   lane.written++;
-  const next = await lane.track.frames.next();
-  lane.head = next.done ? null : next.value;
+  await lane.queue.advance();
 };
 
 const describeLane = (lane: Lane, baseUs: number): TrackConversion => {

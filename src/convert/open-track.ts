@@ -29,16 +29,16 @@ export type ConvertibleVideoFrame = VideoFrame & { decoderConfig: Uint8Array | n
 type Common = { header: MjrHeader; version: MjrVersion; counters: TrackCounters };
 
 export type OpenedTrack =
-  | (Common & { kind: 'video'; codec: VideoCodec; frames: AsyncGenerator<ConvertibleVideoFrame>; frameStats: VideoFrameStats })
-  | (Common & { kind: 'audio'; codec: 'opus'; frames: AsyncGenerator<AudioFrame>; frameStats: OpusFrameStats })
+  | (Common & { kind: 'video'; codec: VideoCodec; frameBatches: AsyncGenerator<ConvertibleVideoFrame[]>; frames: AsyncGenerator<ConvertibleVideoFrame>; frameStats: VideoFrameStats })
+  | (Common & { kind: 'audio'; codec: 'opus'; frameBatches: AsyncGenerator<AudioFrame[]>; frames: AsyncGenerator<AudioFrame>; frameStats: OpusFrameStats })
   | (Common & { kind: 'pcm'; codec: PcmCodec; sampleRate: number; chunks: AsyncGenerator<Int16Array>; pcmStats: PcmStats; firstTimeMs: () => number | null })
   | (Common & { kind: 'data'; messages: AsyncGenerator<MjrDataRecord> });
 
 const VIDEO_CODECS: readonly string[] = ['vp8', 'vp9', 'h264', 'h265', 'av1'];
 
 /** Reads until the header, and returns the track with its frame stream ready to iterate (once). */
-export const openTrack = async (batches: AsyncIterable<MjrRecord[]>): Promise<OpenedTrack> => {
-  const iterator = batches[Symbol.asyncIterator]();
+export const openTrack = async (recordBatches: AsyncIterable<MjrRecord[]>): Promise<OpenedTrack> => {
+  const iterator = recordBatches[Symbol.asyncIterator]();
   let pending: MjrRecord[] = [];
   let headerRecord: Extract<MjrRecord, { type: 'header' }> | undefined;
   while (headerRecord === undefined) {
@@ -56,10 +56,15 @@ export const openTrack = async (batches: AsyncIterable<MjrRecord[]>): Promise<Op
   if (header.e2ee) {
     throw new RepriseError('MJR_E2EE', 'recording is end-to-end encrypted (insertable streams): its media cannot be converted without the keys');
   }
-  async function* remaining(): AsyncGenerator<MjrRecord> {
-    yield* pending;
+  async function* remainingBatches(): AsyncGenerator<MjrRecord[]> {
+    yield pending;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      yield* next.value;
+      yield next.value;
+    }
+  }
+  async function* remaining(): AsyncGenerator<MjrRecord> {
+    for await (const batch of remainingBatches()) {
+      yield* batch;
     }
   }
   const counters: TrackCounters = {
@@ -86,18 +91,30 @@ export const openTrack = async (batches: AsyncIterable<MjrRecord[]>): Promise<Op
     const depacketizer = new VideoDepacketizer(builder);
     const orientationId = findExtensionId(header, VIDEO_ORIENTATION_URI);
     let rotationDeg: 0 | 90 | 180 | 270 = 0;
-    const frames = async function* (): AsyncGenerator<ConvertibleVideoFrame> {
-      for await (const ordered of orderedPackets(remaining(), sequencer, counters)) {
-        rotationDeg = readVideoOrientation(ordered.packet.extensions, orientationId)?.rotationDeg ?? rotationDeg;
-        for (const frame of depacketizer.push(ordered)) {
-          yield { ...frame, decoderConfig: builder.decoderConfig(), rotationDeg };
+    // One batch of frames per chunk read: the hot path runs synchronously, one await per chunk.
+    const frameBatches = async function* (): AsyncGenerator<ConvertibleVideoFrame[]> {
+      const emit = (frames: readonly VideoFrame[], out: ConvertibleVideoFrame[]): void => {
+        for (const frame of frames) {
+          out.push({ ...frame, decoderConfig: builder.decoderConfig(), rotationDeg });
         }
+      };
+      for await (const batch of remainingBatches()) {
+        const out: ConvertibleVideoFrame[] = [];
+        for (const ordered of orderedPacketsOf(batch, sequencer, counters)) {
+          rotationDeg = readVideoOrientation(ordered.packet.extensions, orientationId)?.rotationDeg ?? rotationDeg;
+          emit(depacketizer.push(ordered), out);
+        }
+        yield out;
       }
-      for (const frame of depacketizer.finish()) {
-        yield { ...frame, decoderConfig: builder.decoderConfig(), rotationDeg };
+      const out: ConvertibleVideoFrame[] = [];
+      for (const ordered of finishPackets(sequencer, counters)) {
+        emit(depacketizer.push(ordered), out);
       }
+      emit(depacketizer.finish(), out);
+      yield out;
     };
-    return { kind: 'video', codec, header, version, counters, frames: frames(), frameStats: depacketizer.stats };
+    const frameStream = frameBatches();
+    return { kind: 'video', codec, header, version, counters, frameBatches: frameStream, frames: flatten(frameStream), frameStats: depacketizer.stats };
   }
   if (header.codec in PCM_SAMPLE_RATES) {
     const codec = header.codec as PcmCodec;
@@ -116,13 +133,59 @@ export const openTrack = async (batches: AsyncIterable<MjrRecord[]>): Promise<Op
     throw new RepriseError('CODEC_UNSUPPORTED', `audio codec ${JSON.stringify(header.codec)} is not supported`);
   }
   const depacketizer = new OpusDepacketizer(header.redPayloadType);
-  const frames = async function* (): AsyncGenerator<AudioFrame> {
-    for await (const ordered of orderedPackets(remaining(), sequencer, counters)) {
-      yield* depacketizer.push(ordered);
+  const frameBatches = async function* (): AsyncGenerator<AudioFrame[]> {
+    for await (const batch of remainingBatches()) {
+      const out: AudioFrame[] = [];
+      for (const ordered of orderedPacketsOf(batch, sequencer, counters)) {
+        out.push(...depacketizer.push(ordered));
+      }
+      yield out;
     }
+    const out: AudioFrame[] = [];
+    for (const ordered of finishPackets(sequencer, counters)) {
+      out.push(...depacketizer.push(ordered));
+    }
+    yield out;
   };
-  return { kind: 'audio', codec: 'opus', header, version, counters, frames: frames(), frameStats: depacketizer.stats };
+  const frameStream = frameBatches();
+  return { kind: 'audio', codec: 'opus', header, version, counters, frameBatches: frameStream, frames: flatten(frameStream), frameStats: depacketizer.stats };
 };
+
+/** One chunk's records through the sequencer (synchronous). */
+function* orderedPacketsOf(records: readonly MjrRecord[], sequencer: PacketSequencer, counters: TrackCounters): Generator<OrderedPacket> {
+  for (const record of records) {
+    if (record.type === 'packet') {
+      counters.packets++;
+      if (record.suspect) {
+        counters.suspect++;
+      }
+      for (const ordered of sequencer.add(record.bytes, record.arrivalOffsetMs, record.suspect)) {
+        if (ordered.jump !== null) {
+          counters.timestampJumps++;
+        }
+        yield ordered;
+      }
+    } else if (record.type === 'skipped') {
+      counters.skippedBytes += record.byteLength;
+    }
+  }
+}
+
+function* finishPackets(sequencer: PacketSequencer, counters: TrackCounters): Generator<OrderedPacket> {
+  for (const ordered of sequencer.finish()) {
+    if (ordered.jump !== null) {
+      counters.timestampJumps++;
+    }
+    yield ordered;
+  }
+}
+
+/** Frame by frame, for callers that want one at a time (shares the batches: iterate one or the other). */
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) {
+    yield* batch;
+  }
+}
 
 async function* orderedPackets(records: AsyncIterable<MjrRecord>, sequencer: PacketSequencer, counters: TrackCounters): AsyncGenerator<OrderedPacket> {
   for await (const record of records) {
