@@ -41,6 +41,7 @@ import {
 import { computeLadder } from '../src/hls/ladder.js';
 import { ensureDist } from './lib/ensure-dist.js';
 import { checkGnuTime, computeMedian } from './lib/measure-process.js';
+import type { ProcessCpu } from './lib/thread-cpu.js';
 import { renderTable } from './lib/table.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,45 +49,80 @@ const REAL_FIXTURES = join(REPO_ROOT, 'test/fixtures/real');
 const TARGET_RTF = 4;
 const CORES = cpus().length;
 
-const USAGE = `Usage: npx tsx bench/compose.ts [--minutes 60] [--variant-minutes 10] [--runs 3] [--variants all|id,…] [--sections product,variants] [--build] [--keep]
+const USAGE = `Usage: npx tsx bench/compose.ts [--minutes 60] [--variant-minutes 10] [--runs 3] [--variants all|id,…] [--loop-variants id,…] [--sections product,variants] [--build] [--keep]
 
   --minutes N          length of the long session for the product runs (default 60; 0 = none)
   --variant-minutes N  length of the looped session the variants also run on (default 10; 0 = the 22 s meeting only)
   --runs N             runs of each command on the 22 s meeting (median reported); longer sessions run once (default 3)
-  --variants LIST      variant ids to run (default all): ${'{ids}'}
+  --variants LIST      variants to run on the 22 s meeting (default all): {ids}
+  --loop-variants LIST variants to run on the looped session (default: {loop})
   --sections LIST      product, variants or both (default product,variants)
   --build              rebuild dist/ first (it is rebuilt anyway when missing or older than src/)
   --keep               keep the temporary folder (sessions, converted tracks, outputs)
 `;
 
-/** Every variant but `product` and `hls` changes one thing of `hls` (the command of `compose --hls`). */
+/**
+ * Every `hls`-family variant changes one or two things of `hls` (the first command of `compose --hls`) and is
+ * compared with it; the `mosaic` family likewise with `mosaic` (its second command).
+ */
 const VARIANTS: VariantSpec[] = [
-  { id: 'product', label: 'compose -o out.mp4 --hls: 4 x264 encodes, veryfast, 30 fps', mode: 'encode', file: true },
-  { id: 'hls', label: 'compose --hls: 3 x264 encodes (ladder), veryfast, 30 fps', mode: 'encode' },
-  { id: 'superfast', label: 'hls, preset superfast', mode: 'encode', preset: 'superfast' },
-  { id: 'ultrafast', label: 'hls, preset ultrafast', mode: 'encode', preset: 'ultrafast' },
+  { id: 'hls', label: 'compose --hls, 1st ffmpeg: ladder 720p/480p/240p + thumbnails, veryfast, 30 fps', mode: 'encode' },
+  { id: 'product', label: 'compose -o out.mp4 --hls, 1st ffmpeg: + the 720p CRF 23 file (4 x264 encodes)', mode: 'encode', file: true, reference: 'hls' },
+  { id: 'superfast', label: 'hls, preset superfast', mode: 'encode', preset: 'superfast', reference: 'hls' },
+  { id: 'ultrafast', label: 'hls, preset ultrafast', mode: 'encode', preset: 'ultrafast', reference: 'hls' },
   { id: 'fps25', label: 'hls, 25 fps', mode: 'encode', frameRate: 25 },
   { id: 'fps15', label: 'hls, 15 fps', mode: 'encode', frameRate: 15 },
-  { id: 'fast-bilinear', label: 'hls, every scaler fast_bilinear', mode: 'encode', scaleFlags: { tiles: 'fast_bilinear', ladder: 'fast_bilinear' } },
-  { id: 'ladder-bilinear', label: 'hls, ladder scaler bilinear (not bicubic)', mode: 'encode', scaleFlags: { ladder: 'bilinear' } },
-  { id: 'x264-threads1', label: 'hls, -threads 1 per x264 encoder', mode: 'encode', x264Threads: 1 },
-  { id: 'x264-threads2', label: 'hls, -threads 2 per x264 encoder', mode: 'encode', x264Threads: 2 },
-  { id: 'filter-threads1', label: 'hls, -filter_complex_threads 1', mode: 'encode', filterThreads: 1 },
-  { id: 'product-superfast', label: 'product, preset superfast', mode: 'encode', file: true, preset: 'superfast' },
-  { id: 'product-ultrafast', label: 'product, preset ultrafast', mode: 'encode', file: true, preset: 'ultrafast' },
-  { id: 'mixed', label: 'hls, 720p veryfast, 480p/240p ultrafast', mode: 'encode', preset: ['veryfast', 'ultrafast', 'ultrafast'] },
+  { id: 'fast-bilinear', label: 'hls, every scaler fast_bilinear (tiles and ladder)', mode: 'encode', scaleFlags: { tiles: 'fast_bilinear', ladder: 'fast_bilinear' }, reference: 'hls' },
+  { id: 'ladder-bilinear', label: 'hls, ladder scaler bilinear instead of bicubic', mode: 'encode', scaleFlags: { ladder: 'bilinear' }, reference: 'hls' },
+  { id: 'x264-threads1', label: 'hls, -threads 1 per x264 encoder', mode: 'encode', x264Threads: 1, reference: 'hls' },
+  { id: 'x264-threads2', label: 'hls, -threads 2 per x264 encoder', mode: 'encode', x264Threads: 2, reference: 'hls' },
+  { id: 'filter-threads1', label: 'hls, -filter_complex_threads 1', mode: 'encode', filterThreads: 1, reference: 'hls' },
+  { id: 'product-superfast', label: 'product, preset superfast', mode: 'encode', file: true, preset: 'superfast', reference: 'hls' },
+  { id: 'product-ultrafast', label: 'product, preset ultrafast', mode: 'encode', file: true, preset: 'ultrafast', reference: 'hls' },
+  { id: 'mixed', label: 'hls, 720p veryfast, 480p/240p ultrafast', mode: 'encode', preset: ['veryfast', 'ultrafast', 'ultrafast'], reference: 'hls' },
+  { id: 'superfast-mixed', label: 'hls, 720p superfast, 480p/240p ultrafast', mode: 'encode', preset: ['superfast', 'ultrafast', 'ultrafast'], reference: 'hls' },
   { id: 'superfast-fps25', label: 'hls, superfast, 25 fps', mode: 'encode', preset: 'superfast', frameRate: 25 },
   { id: 'ultrafast-fps25', label: 'hls, ultrafast, 25 fps', mode: 'encode', preset: 'ultrafast', frameRate: 25 },
-  { id: 'superfast-ultra-fps25', label: 'hls, 720p superfast, 480p/240p ultrafast, 25 fps', mode: 'encode', preset: ['superfast', 'ultrafast', 'ultrafast'], frameRate: 25 },
+  { id: 'superfast-mixed-fps25', label: 'hls, 720p superfast, 480p/240p ultrafast, 25 fps', mode: 'encode', preset: ['superfast', 'ultrafast', 'ultrafast'], frameRate: 25 },
+  { id: 'mosaic', label: 'compose --hls, 2nd ffmpeg: mosaic 720p (fixed grid, a voice per channel), veryfast, 30 fps', mode: 'mosaic' },
+  { id: 'mosaic-superfast', label: 'mosaic, preset superfast', mode: 'mosaic', preset: 'superfast', reference: 'mosaic' },
+  { id: 'mosaic-ultrafast', label: 'mosaic, preset ultrafast', mode: 'mosaic', preset: 'ultrafast', reference: 'mosaic' },
+  { id: 'mosaic-fps25', label: 'mosaic, 25 fps', mode: 'mosaic', frameRate: 25 },
+  { id: 'combined', label: 'hls + mosaic in one ffmpeg (two filter graphs, inputs decoded once), veryfast, 30 fps', mode: 'combined', reference: 'hls' },
+  { id: 'combined-superfast-mixed-fps25', label: 'combined; 720p + mosaic superfast, 480p/240p ultrafast, 25 fps', mode: 'combined', preset: ['superfast', 'ultrafast', 'ultrafast', 'superfast'], frameRate: 25 },
   { id: 'decode', label: 'decode the inputs only (-f null)', mode: 'decode' },
   { id: 'graph', label: 'decode + composition graph (-f null)', mode: 'graph' },
-  { id: 'scale', label: 'decode + graph + ladder scaling + thumbnails (-f null)', mode: 'scale' },
+  { id: 'scale', label: 'decode + graph + ladder scaling + thumbnails (-f null): hls without encoders', mode: 'scale' },
+  { id: 'mosaic-graph', label: 'decode + mosaic graph (-f null): mosaic without encoder', mode: 'mosaic-graph' },
 ];
-const REFERENCE_VARIANT = 'hls';
+/** On the looped session: the variants that tell something new at length (the rest behave as on the meeting). */
+const LOOP_VARIANTS = ['hls', 'product', 'superfast', 'ultrafast', 'fps25', 'fps15', 'fast-bilinear', 'x264-threads1', 'mixed', 'superfast-mixed-fps25', 'ultrafast-fps25', 'mosaic', 'mosaic-ultrafast', 'combined', 'combined-superfast-mixed-fps25', 'decode', 'graph', 'scale', 'mosaic-graph'];
 
 type Section = 'product' | 'variants';
 
-type BenchOptions = { minutes: number; variantMinutes: number; runs: number; variants: VariantSpec[]; sections: Set<Section>; build: boolean; keep: boolean };
+type BenchOptions = {
+  minutes: number;
+  variantMinutes: number;
+  runs: number;
+  variants: VariantSpec[];
+  loopVariants: VariantSpec[];
+  sections: Set<Section>;
+  build: boolean;
+  keep: boolean;
+};
+
+/** The variants named in `list` ('all' = every one), plus the references they are compared with, references first. */
+const pickVariants = (list: string, option: string): VariantSpec[] => {
+  const ids = list === 'all' ? VARIANTS.map((variant) => variant.id) : list.split(',');
+  const unknown = ids.filter((id) => !VARIANTS.some((variant) => variant.id === id));
+  if (unknown.length > 0) {
+    throw new Error(`${option}: unknown variant ${unknown.join(', ')}`);
+  }
+  const needed = new Set([...ids, ...ids.flatMap((id) => VARIANTS.find((variant) => variant.id === id)!.reference ?? [])]);
+  const chosen = VARIANTS.filter((variant) => needed.has(variant.id));
+  const isReference = (variant: VariantSpec): boolean => chosen.some((other) => other.reference === variant.id);
+  return [...chosen.filter(isReference), ...chosen.filter((variant) => !isReference(variant))];
+};
 
 const parseOptions = (argv: string[]): BenchOptions => {
   const { values } = parseArgs({
@@ -96,6 +132,7 @@ const parseOptions = (argv: string[]): BenchOptions => {
       'variant-minutes': { type: 'string', default: '10' },
       runs: { type: 'string', default: '3' },
       variants: { type: 'string', default: 'all' },
+      'loop-variants': { type: 'string', default: LOOP_VARIANTS.join(',') },
       sections: { type: 'string', default: 'product,variants' },
       build: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -107,20 +144,20 @@ const parseOptions = (argv: string[]): BenchOptions => {
   if (!(minutes >= 0) || !(variantMinutes >= 0) || !Number.isInteger(runs) || runs < 1) {
     throw new Error('--minutes and --variant-minutes must be numbers ≥ 0 and --runs a positive integer');
   }
-  const ids = values.variants === 'all' ? VARIANTS.map((variant) => variant.id) : values.variants.split(',');
-  const unknown = ids.filter((id) => !VARIANTS.some((variant) => variant.id === id));
-  if (unknown.length > 0) {
-    throw new Error(`unknown variant ${unknown.join(', ')}`);
-  }
-  // The reference comes first: the others are compared with it.
-  const chosen = VARIANTS.filter((variant) => ids.includes(variant.id) || variant.id === REFERENCE_VARIANT).sort(
-    (a, b) => Number(b.id === REFERENCE_VARIANT) - Number(a.id === REFERENCE_VARIANT),
-  );
   const sections = new Set(values.sections.split(','));
   if ([...sections].some((section) => section !== 'product' && section !== 'variants')) {
     throw new Error('--sections takes product, variants or both');
   }
-  return { minutes, variantMinutes, runs, variants: chosen, sections: sections as Set<Section>, build: values.build, keep: values.keep };
+  return {
+    minutes,
+    variantMinutes,
+    runs,
+    variants: pickVariants(values.variants, '--variants'),
+    loopVariants: pickVariants(values['loop-variants'], '--loop-variants'),
+    sections: sections as Set<Section>,
+    build: values.build,
+    keep: values.keep,
+  };
 };
 
 type Session = { label: string; dir: string; runs: number; prepared: PreparedSession };
@@ -130,9 +167,10 @@ const formatFactor = (value: number): string => (Number.isFinite(value) ? `${val
 const formatLoad = (): string => loadavg()[0]!.toFixed(1);
 const median = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : computeMedian(values));
 const indent = (text: string): string => text.replace(/^/gm, '    ');
+const slug = (label: string): string => label.replace(/\W+/g, '-');
 
-/** Idle-machine wall estimate of one ffmpeg: it cannot beat its cpu spread over the cores, nor its main thread. */
-const idleFfmpegMs = (cpuMs: number, mainMs: number): number => Math.max(cpuMs / CORES, mainMs);
+/** Idle-machine wall estimate of one process: it cannot beat its cpu spread over the cores, nor its main thread. */
+const idleMs = (cpuMs: number, mainMs: number): number => Math.max(cpuMs / CORES, mainMs);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Product: the CLI.
@@ -144,21 +182,71 @@ const PRODUCT_COMMANDS: ProductCommand[] = [
   { id: 'hls', label: '--hls' },
 ];
 
-type ProductRow = { session: Session; command: ProductCommand; runs: Array<SampledRun & { load: string }> };
+type Run = SampledRun & { load: string };
+
+type ProductRow = { session: Session; command: ProductCommand; runs: Run[] };
+
+/** What each process under `reprise compose` is, from its arguments. */
+type Role = 'node' | 'loudness' | 'compose' | 'mosaic' | 'remux' | 'other';
+
+const roleOf = (process: ProcessCpu): Role => {
+  if (process.name === 'node') {
+    return 'node';
+  }
+  if (process.name !== 'ffmpeg') {
+    return 'other';
+  }
+  const args = process.args.join(' ');
+  if (args.includes('ebur128')) {
+    return 'loudness';
+  }
+  if (args.includes('mosaic-graph.txt')) {
+    return 'mosaic';
+  }
+  if (args.includes('-filter_complex_script')) {
+    return 'compose';
+  }
+  return args.includes('+faststart') ? 'remux' : 'other';
+};
+
+type RoleTotals = { count: number; wallMs: number; cpuMs: number; mainMs: number; idleMs: number };
+
+const totalsByRole = (run: SampledRun): Map<Role, RoleTotals> => {
+  const totals = new Map<Role, RoleTotals>();
+  for (const process of run.processes) {
+    const role = roleOf(process);
+    const entry = totals.get(role) ?? { count: 0, wallMs: 0, cpuMs: 0, mainMs: 0, idleMs: 0 };
+    entry.count++;
+    entry.wallMs += process.lastSeenMs - process.firstSeenMs;
+    entry.cpuMs += process.totalMs;
+    entry.mainMs += process.mainMs;
+    // node is mostly one thread, and waits for ffmpeg most of the time: count its cpu as serial.
+    entry.idleMs += role === 'node' ? process.totalMs : idleMs(process.totalMs, process.mainMs);
+    totals.set(role, entry);
+  }
+  return totals;
+};
+
+/** The whole run on an idle machine, estimated: every process one after the other, each at its own bound. */
+const idleRunMs = (run: SampledRun): number => [...totalsByRole(run).values()].reduce((sum, entry) => sum + entry.idleMs, 0);
 
 const runProduct = async (session: Session, command: ProductCommand, folder: string): Promise<ProductRow> => {
   const row: ProductRow = { session, command, runs: [] };
-  const out = join(folder, 'cli', session.label.replace(/\W+/g, '-'), command.id);
+  const out = join(folder, 'cli', slug(session.label), command.id);
   for (let index = 0; index < session.runs; index++) {
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
-    const hls = join(out, 'hls');
-    const args = [join(REPO_ROOT, 'bin/reprise.js'), 'compose', session.dir, '--layout', 'grid', ...(command.id === 'full' ? ['-o', join(out, 'out.mp4')] : []), '--hls', hls];
+    const args = [join(REPO_ROOT, 'bin/reprise.js'), 'compose', session.dir, '--layout', 'grid', ...(command.id === 'full' ? ['-o', join(out, 'out.mp4')] : []), '--hls', join(out, 'hls')];
     const run = await runSampled(process.execPath, args);
     row.runs.push({ ...run, load: formatLoad() });
+    const roles = totalsByRole(run);
+    const describe = (role: Role): string => {
+      const entry = roles.get(role);
+      return entry === undefined ? `no ${role}` : `${role} ${formatSeconds(entry.wallMs)} s (cpu ${formatSeconds(entry.cpuMs)}, main ${formatSeconds(entry.mainMs)})`;
+    };
     console.log(
       `  ${session.label} compose ${command.label} run ${index + 1}/${session.runs}: wall ${formatSeconds(run.wallMs)} s, cpu ${formatSeconds(run.cpuMs)} s, ` +
-        `${(run.peakRssKiB / 1024).toFixed(0)} MiB, ffmpeg cpu ${formatSeconds(run.ffmpeg?.totalMs ?? Number.NaN)} s (main thread ${formatSeconds(run.ffmpeg?.mainMs ?? Number.NaN)} s), load ${formatLoad()}` +
+        `${(run.peakRssKiB / 1024).toFixed(0)} MiB; ${describe('compose')}, ${describe('mosaic')}; load ${formatLoad()}` +
         (run.failure === null ? '' : `  FAILED: ${run.failure}`),
     );
     if (run.failure !== null) {
@@ -169,34 +257,30 @@ const runProduct = async (session: Session, command: ProductCommand, folder: str
   return row;
 };
 
+const okRuns = <T extends { failure: string | null }>(runs: readonly T[]): T[] => runs.filter((run) => run.failure === null);
+
 const renderProductTable = (rows: readonly ProductRow[]): string => {
-  const lines = rows.flatMap((row) => {
-    const runs = row.runs.filter((run) => run.failure === null);
+  const lines = rows.map((row) => {
+    const runs = okRuns(row.runs);
     if (runs.length === 0) {
-      return [[row.session.label, row.command.label, '', 'FAILED', '', '', '', '', '', '', '', '']];
+      return [row.session.label, row.command.label, 'FAILED'];
     }
     const durationMs = row.session.prepared.manifest.durationMs;
     const wallMs = median(runs.map((run) => run.wallMs));
-    const cpuMs = median(runs.map((run) => run.cpuMs));
-    const ffmpegCpuMs = median(runs.map((run) => run.ffmpeg?.totalMs ?? Number.NaN));
-    const ffmpegMainMs = median(runs.map((run) => run.ffmpeg?.mainMs ?? Number.NaN));
-    // Everything but the compose ffmpeg (node, the loudness and remux ffmpegs) counted as serial.
-    const idleMs = cpuMs - ffmpegCpuMs + idleFfmpegMs(ffmpegCpuMs, ffmpegMainMs);
+    const role = (name: Role, key: keyof RoleTotals): number => median(runs.map((run) => totalsByRole(run).get(name)?.[key] ?? 0));
     return [
-      [
-        row.session.label,
-        row.command.label,
-        formatSeconds(durationMs),
-        formatSeconds(wallMs),
-        formatSeconds(cpuMs),
-        (median(runs.map((run) => run.peakRssKiB)) / 1024).toFixed(0),
-        formatFactor(durationMs / wallMs),
-        formatSeconds(ffmpegCpuMs),
-        formatSeconds(ffmpegMainMs),
-        formatFactor(durationMs / idleMs),
-        runs.map((run) => formatSeconds(run.wallMs)).join(' '),
-        runs.map((run) => run.load).join(' '),
-      ],
+      row.session.label,
+      row.command.label,
+      formatSeconds(durationMs),
+      formatSeconds(wallMs),
+      formatSeconds(median(runs.map((run) => run.cpuMs))),
+      (median(runs.map((run) => run.peakRssKiB)) / 1024).toFixed(0),
+      formatFactor(durationMs / wallMs),
+      `${formatSeconds(role('compose', 'wallMs'))} / ${formatSeconds(role('compose', 'cpuMs'))} / ${formatSeconds(role('compose', 'mainMs'))}`,
+      `${formatSeconds(role('mosaic', 'wallMs'))} / ${formatSeconds(role('mosaic', 'cpuMs'))} / ${formatSeconds(role('mosaic', 'mainMs'))}`,
+      formatFactor(durationMs / median(runs.map(idleRunMs))),
+      runs.map((run) => formatSeconds(run.wallMs)).join(' '),
+      runs.map((run) => run.load).join(' '),
     ];
   });
   return renderTable(
@@ -208,8 +292,8 @@ const renderProductTable = (rows: readonly ProductRow[]): string => {
       { title: 'cpu s', align: 'right' },
       { title: 'RSS MiB', align: 'right' },
       { title: 'RTF', align: 'right' },
-      { title: 'ffmpeg cpu s', align: 'right' },
-      { title: 'main thr s', align: 'right' },
+      { title: '1st ffmpeg wall/cpu/main s', align: 'right' },
+      { title: 'mosaic ffmpeg wall/cpu/main s', align: 'right' },
       { title: 'RTF idle est', align: 'right' },
       { title: 'wall per run (s)' },
       { title: 'load' },
@@ -220,30 +304,53 @@ const renderProductTable = (rows: readonly ProductRow[]): string => {
 
 const renderVerdict = (rows: readonly ProductRow[]): string => {
   const lines = rows.map((row) => {
-    const runs = row.runs.filter((run) => run.failure === null);
-    const head = `  ${row.session.label}, compose ${row.command.label}`.padEnd(40);
+    const runs = okRuns(row.runs);
+    const head = `  ${row.session.label}, compose ${row.command.label}`.padEnd(42);
     if (runs.length === 0) {
       return `${head} not measured (failed)`;
     }
-    const rtf = row.session.prepared.manifest.durationMs / median(runs.map((run) => run.wallMs));
-    return `${head} ${formatFactor(rtf)} real time  ${rtf >= TARGET_RTF ? 'met' : 'MISSED'}`;
+    const durationMs = row.session.prepared.manifest.durationMs;
+    const rtf = durationMs / median(runs.map((run) => run.wallMs));
+    const idle = durationMs / median(runs.map(idleRunMs));
+    return `${head} ${formatFactor(rtf)} real time  ${rtf >= TARGET_RTF ? 'met' : 'MISSED'}   (idle-machine estimate ${formatFactor(idle)}: ${idle >= TARGET_RTF ? 'met' : 'missed'})`;
   });
-  return `target: ≥ ${TARGET_RTF}× real time (session duration / wall), ${CORES} cores:\n${lines.join('\n')}\n`;
+  return `target: ≥ ${TARGET_RTF}× real time (session duration / wall) on ${CORES} cores:\n${lines.join('\n')}\n`;
 };
 
-const renderStages = (session: Session, after: StageTiming[], compose: ProductRow | undefined): string => {
-  const rows: string[][] = [...session.prepared.stages, ...after].map((stage) => [stage.stage, formatSeconds(stage.wallMs), formatSeconds(stage.cpuMs), stage.detail]);
-  const runs = compose?.runs.filter((run) => run.failure === null) ?? [];
-  if (runs.length > 0 && runs[0]!.ffmpeg !== null) {
-    const ffmpeg = runs.at(-1)!.ffmpeg!;
-    rows.push(['compose ffmpeg (in the last `compose --hls` run)', formatSeconds(ffmpeg.lastSeenMs - ffmpeg.firstSeenMs), formatSeconds(ffmpeg.totalMs), `main thread ${formatSeconds(ffmpeg.mainMs)} s, ${ffmpeg.threads} threads`]);
+const ROLE_LABELS: Record<Role, string> = {
+  node: 'node: scan, convert, layout, playlists (whole run)',
+  loudness: 'loudness ffmpegs (ebur128, one per voice)',
+  compose: '1st ffmpeg: composition, ladder, thumbnails [, file]',
+  remux: 'download MP4 remux ffmpeg',
+  mosaic: '2nd ffmpeg: mosaic',
+  other: 'other processes',
+};
+
+const renderStages = (session: Session, after: StageTiming[], row: ProductRow | undefined): string => {
+  const steps = [...session.prepared.stages, ...after];
+  const stepRows = steps.map((stage) => [stage.stage, formatSeconds(stage.wallMs), formatSeconds(stage.cpuMs), stage.detail]);
+  const outside = steps.filter((stage) => !stage.stage.startsWith('playlists again'));
+  stepRows.push(['sum of the steps above', formatSeconds(outside.reduce((sum, stage) => sum + stage.wallMs, 0)), formatSeconds(outside.reduce((sum, stage) => sum + stage.cpuMs, 0)), '']);
+  let text =
+    `${session.label}: steps around the ffmpeg composition, run here as composeSession runs them (ffmpeg under GNU time)\n\n` +
+    renderTable([{ title: 'step' }, { title: 'wall s', align: 'right' }, { title: 'cpu s', align: 'right' }, { title: 'detail' }], stepRows);
+  const run = row === undefined ? undefined : okRuns(row.runs).at(-1);
+  if (run !== undefined) {
+    const roleRows = [...totalsByRole(run)].map(([role, entry]) => [
+      `${ROLE_LABELS[role]}${entry.count > 1 ? ` ×${entry.count}` : ''}`,
+      formatSeconds(entry.wallMs),
+      formatSeconds(entry.cpuMs),
+      formatSeconds(entry.mainMs),
+      formatSeconds(entry.idleMs),
+    ]);
+    text +=
+      `\n${session.label}: processes of the last \`compose ${row!.command.label}\` run (sampled from /proc; wall = first to last sample), total wall ${formatSeconds(run.wallMs)} s\n\n` +
+      renderTable(
+        [{ title: 'process' }, { title: 'wall s', align: 'right' }, { title: 'cpu s', align: 'right' }, { title: 'main thread s', align: 'right' }, { title: 'idle est s', align: 'right' }],
+        roleRows,
+      );
   }
-  const outside = [...session.prepared.stages, ...after].filter((stage) => !stage.stage.startsWith('playlists again'));
-  rows.push(['all steps outside the compose ffmpeg', formatSeconds(outside.reduce((sum, stage) => sum + stage.wallMs, 0)), formatSeconds(outside.reduce((sum, stage) => sum + stage.cpuMs, 0)), '']);
-  return `${session.label}: steps (in this process, as composeSession runs them; ffmpeg steps under GNU time)\n\n${renderTable(
-    [{ title: 'step' }, { title: 'wall s', align: 'right' }, { title: 'cpu s', align: 'right' }, { title: 'detail' }],
-    rows,
-  )}`;
+  return text;
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -251,24 +358,19 @@ const renderStages = (session: Session, after: StageTiming[], compose: ProductRo
 
 type VariantResult = {
   spec: VariantSpec;
-  runs: Array<SampledRun & { load: string }>;
-  /** The 720p rendition of the last run, joined into one file, or null. */
+  runs: Run[];
+  /** The top rendition of the last run (720p, or the mosaic), joined into one file, or null. */
   top: string | null;
   frameRate: number;
   vsReference: Quality | string | null;
   vsLossless: Quality | string | null;
 };
 
+const LOSSLESS_MAX_MS = 120_000;
+
 const runVariants = async (session: Session, variants: readonly VariantSpec[], folder: string): Promise<VariantResult[]> => {
   const results: VariantResult[] = [];
-  const base = join(folder, 'variants', session.label.replace(/\W+/g, '-'));
-  let lossless: string | null = null;
-  if (session.prepared.manifest.durationMs < 120_000) {
-    const command = await buildVariantCommand(session.prepared, { id: 'lossless', label: 'lossless', mode: 'lossless' }, join(base, 'lossless'));
-    const run = await runVariantCommand(command);
-    console.log(`  ${session.label} lossless reference (x264 qp 0): wall ${formatSeconds(run.wallMs)} s${run.failure === null ? '' : `  FAILED: ${run.failure}`}`);
-    lossless = run.failure === null ? command.filePath : null;
-  }
+  const base = join(folder, 'variants', slug(session.label));
   for (const spec of variants) {
     const result: VariantResult = { spec, runs: [], top: null, frameRate: spec.frameRate ?? 30, vsReference: null, vsLossless: null };
     results.push(result);
@@ -281,7 +383,7 @@ const runVariants = async (session: Session, variants: readonly VariantSpec[], f
       const run = await runVariantCommand(command);
       result.runs.push({ ...run, load: formatLoad() });
       console.log(
-        `  ${session.label} ${spec.id.padEnd(22)} run ${index + 1}/${session.runs}: wall ${formatSeconds(run.wallMs)} s, cpu ${formatSeconds(run.cpuMs)} s, ` +
+        `  ${session.label} ${spec.id.padEnd(30)} run ${index + 1}/${session.runs}: wall ${formatSeconds(run.wallMs)} s, cpu ${formatSeconds(run.cpuMs)} s, ` +
           `main thread ${formatSeconds(run.ffmpeg?.mainMs ?? Number.NaN)} s, ${(run.peakRssKiB / 1024).toFixed(0)} MiB, load ${formatLoad()}` +
           (run.failure === null ? '' : `  FAILED: ${run.failure}`),
       );
@@ -291,21 +393,32 @@ const runVariants = async (session: Session, variants: readonly VariantSpec[], f
       }
     }
     if (command.hlsDir !== null && result.runs.every((run) => run.failure === null)) {
-      result.top = join(out, `${command.renditions[0]!.name}.mp4`);
-      await joinRendition(command.hlsDir, command.renditions[0]!.name, result.top);
+      const top = spec.mode === 'mosaic' ? 'mosaic' : command.renditions[0]!.name;
+      result.top = join(out, `${top}.mp4`);
+      await joinRendition(command.hlsDir, top, result.top);
     }
   }
-  const reference = results.find((result) => result.spec.id === REFERENCE_VARIANT)?.top ?? null;
+  // Lossless renders of the composition (short sessions only: x264 qp 0 is large), one per frame rate used.
+  const lossless = new Map<number, string | null>();
+  if (session.prepared.manifest.durationMs <= LOSSLESS_MAX_MS) {
+    for (const frameRate of new Set(results.filter((result) => result.top !== null && result.spec.mode !== 'mosaic').map((result) => result.frameRate))) {
+      const command = await buildVariantCommand(session.prepared, { id: `lossless-${frameRate}`, label: 'lossless', mode: 'lossless', frameRate }, join(base, `lossless-${frameRate}`));
+      const run = await runVariantCommand(command);
+      console.log(`  ${session.label} lossless reference at ${frameRate} fps (x264 qp 0): wall ${formatSeconds(run.wallMs)} s${run.failure === null ? '' : `  FAILED: ${run.failure}`}`);
+      lossless.set(frameRate, run.failure === null ? command.filePath : null);
+    }
+  }
   for (const result of results) {
     if (result.top === null) {
       continue;
     }
-    const resample = result.frameRate === 30 ? null : result.frameRate;
-    if (reference !== null && result.spec.id !== REFERENCE_VARIANT) {
-      result.vsReference = await measureQuality(result.top, reference, resample);
+    const reference = results.find((other) => other.spec.id === result.spec.reference);
+    if (reference !== undefined && reference.top !== null && reference.frameRate === result.frameRate) {
+      result.vsReference = await measureQuality(result.top, reference.top, result.frameRate);
     }
-    if (lossless !== null) {
-      result.vsLossless = await measureQuality(result.top, lossless, resample);
+    const losslessFile = result.spec.mode === 'mosaic' ? null : (lossless.get(result.frameRate) ?? null);
+    if (losslessFile !== null) {
+      result.vsLossless = await measureQuality(result.top, losslessFile, result.frameRate);
     }
   }
   return results;
@@ -323,14 +436,14 @@ const formatQuality = (quality: Quality | string | null): [string, string] => {
 
 const renderVariantTable = (session: Session, results: readonly VariantResult[]): string => {
   const durationMs = session.prepared.manifest.durationMs;
-  const reference = results.find((result) => result.spec.id === REFERENCE_VARIANT);
-  const referenceWall = reference === undefined ? Number.NaN : median(reference.runs.filter((run) => run.failure === null).map((run) => run.wallMs));
+  const medianWall = (result: VariantResult | undefined): number => (result === undefined ? Number.NaN : median(okRuns(result.runs).map((run) => run.wallMs)));
+  const hlsWall = medianWall(results.find((result) => result.spec.id === 'hls'));
   const rows = results.map((result) => {
-    const runs = result.runs.filter((run) => run.failure === null);
+    const runs = okRuns(result.runs);
     if (runs.length === 0) {
-      return [result.spec.id, 'FAILED', '', '', '', '', '', '', '', '', '', '', ''];
+      return [result.spec.id, 'FAILED'];
     }
-    const wallMs = median(runs.map((run) => run.wallMs));
+    const wallMs = medianWall(result);
     const cpuMs = median(runs.map((run) => run.cpuMs));
     const mainMs = median(runs.map((run) => run.ffmpeg?.mainMs ?? Number.NaN));
     return [
@@ -340,16 +453,16 @@ const renderVariantTable = (session: Session, results: readonly VariantResult[])
       formatSeconds(mainMs),
       (median(runs.map((run) => run.peakRssKiB)) / 1024).toFixed(0),
       formatFactor(durationMs / wallMs),
-      formatFactor(durationMs / idleFfmpegMs(cpuMs, mainMs)),
-      formatFactor(wallMs / referenceWall),
+      formatFactor(durationMs / idleMs(cpuMs, mainMs)),
+      formatFactor(wallMs / hlsWall),
       ...formatQuality(result.vsReference),
       ...formatQuality(result.vsLossless),
       runs.map((run) => run.load).join(' '),
     ];
   });
-  const legend = results.map((result) => `  ${result.spec.id.padEnd(22)} ${result.spec.label}`).join('\n');
+  const legend = results.map((result) => `  ${result.spec.id.padEnd(31)} ${result.spec.label}${result.spec.reference === undefined ? '' : ` (compared with ${result.spec.reference})`}`).join('\n');
   return (
-    `${session.label} (${formatSeconds(durationMs)} s): the compose ffmpeg alone, median of ${session.runs} run(s)\n\n` +
+    `${session.label} (${formatSeconds(durationMs)} s): one ffmpeg command alone, median of ${session.runs} run(s)\n\n` +
     renderTable(
       [
         { title: 'variant' },
@@ -359,9 +472,9 @@ const renderVariantTable = (session: Session, results: readonly VariantResult[])
         { title: 'RSS MiB', align: 'right' },
         { title: 'RTF', align: 'right' },
         { title: 'RTF idle est', align: 'right' },
-        { title: `wall/${REFERENCE_VARIANT}`, align: 'right' },
-        { title: 'PSNR vs vf', align: 'right' },
-        { title: 'SSIM vs vf', align: 'right' },
+        { title: 'wall/hls', align: 'right' },
+        { title: 'PSNR vs ref', align: 'right' },
+        { title: 'SSIM vs ref', align: 'right' },
         { title: 'PSNR vs lossless', align: 'right' },
         { title: 'SSIM vs lossless', align: 'right' },
         { title: 'load' },
@@ -389,7 +502,7 @@ const main = async (argv: string[]): Promise<number> => {
   try {
     options = parseOptions(argv);
   } catch (error) {
-    console.error(`bench/compose: ${(error as Error).message}\n\n${USAGE.replace('{ids}', VARIANTS.map((variant) => variant.id).join(', '))}`);
+    console.error(`bench/compose: ${(error as Error).message}\n\n${USAGE.replace('{ids}', VARIANTS.map((variant) => variant.id).join(', ')).replace('{loop}', LOOP_VARIANTS.join(', '))}`);
     return 2;
   }
   checkGnuTime();
@@ -406,10 +519,11 @@ const main = async (argv: string[]): Promise<number> => {
   try {
     const sessions: Session[] = [];
     const addSession = async (label: string, dir: string, runs: number): Promise<Session> => {
-      const prepared = await prepareSession(label, dir, join(folder, 'work', label.replace(/\W+/g, '-')));
+      const prepared = await prepareSession(label, dir, join(folder, 'work', slug(label)));
       const session = { label, dir, runs, prepared };
       sessions.push(session);
-      console.log(`  ${label}: session ${prepared.manifest.id}, ${formatSeconds(prepared.manifest.durationMs)} s, ${prepared.manifest.participants.length} participants, prepared in ${formatSeconds(prepared.stages.reduce((sum, stage) => sum + stage.wallMs, 0))} s`);
+      const preparedMs = prepared.stages.reduce((sum, stage) => sum + stage.wallMs, 0);
+      console.log(`  ${label}: session ${prepared.manifest.id}, ${formatSeconds(prepared.manifest.durationMs)} s, ${prepared.manifest.participants.length} participants, prepared in ${formatSeconds(preparedMs)} s`);
       return session;
     };
     console.log('sessions:');
@@ -417,11 +531,11 @@ const main = async (argv: string[]): Promise<number> => {
     const names = await copyMeeting(REAL_FIXTURES, meetingDir);
     console.log(`  meeting: ${names.length} files copied from test/fixtures/real/`);
     const meeting = await addSession('meeting 22 s', meetingDir, options.runs);
-    const loop = options.variantMinutes > 0 ? `loop ${options.variantMinutes} min` : null;
-    const long = options.minutes > 0 && options.sections.has('product') && options.minutes !== options.variantMinutes ? `loop ${options.minutes} min` : null;
+    const loopLabel = options.variantMinutes > 0 ? `loop ${options.variantMinutes} min` : null;
+    const longLabel = options.minutes > 0 && options.sections.has('product') && options.minutes !== options.variantMinutes ? `loop ${options.minutes} min` : null;
     for (const [label, minutes] of [
-      [loop, options.variantMinutes],
-      [long, options.minutes],
+      [loopLabel, options.variantMinutes],
+      [longLabel, options.minutes],
     ] as const) {
       if (label !== null) {
         const dir = join(folder, 'sessions', `loop-${minutes}min`);
@@ -443,7 +557,7 @@ const main = async (argv: string[]): Promise<number> => {
         }
         const hlsRow = productRows.find((row) => row.session === session && row.command.id === 'hls');
         if (hlsRow !== undefined && hlsRow.runs.every((run) => run.failure === null)) {
-          const hlsDir = join(folder, 'cli', session.label.replace(/\W+/g, '-'), 'hls', 'hls');
+          const hlsDir = join(folder, 'cli', slug(session.label), 'hls', 'hls');
           afterSteps.set(session, await measureAfterSteps(hlsDir, computeLadder({ width: 1280, height: 720, frameRate: 30 }), session.prepared, session.prepared.workDir));
         }
       }
@@ -451,9 +565,10 @@ const main = async (argv: string[]): Promise<number> => {
 
     const variantResults = new Map<Session, VariantResult[]>();
     if (options.sections.has('variants')) {
-      console.log('\nvariants: the compose ffmpeg command alone');
-      for (const session of [meeting, ...sessions.filter((each) => each.label === loop)]) {
-        const results = await runVariants(session, options.variants, folder);
+      console.log('\nvariants: one ffmpeg command alone');
+      const loop = sessions.find((session) => session.label === loopLabel);
+      for (const [session, variants] of [[meeting, options.variants], ...(loop === undefined ? [] : [[loop, options.loopVariants] as const])] as const) {
+        const results = await runVariants(session, variants, folder);
         variantResults.set(session, results);
         failed ||= results.some((result) => result.runs.some((run) => run.failure !== null));
       }
@@ -461,7 +576,10 @@ const main = async (argv: string[]): Promise<number> => {
 
     console.log(`\n${describeMachine()}`);
     if (productRows.length > 0) {
-      console.log('\nmedian of the runs; RTF = session duration / wall; RTF idle est = duration / ((cpu − ffmpeg cpu) + max(ffmpeg cpu / cores, ffmpeg main thread))\n');
+      console.log(
+        '\nmedian of the runs; RTF = session duration / wall; 1st/mosaic ffmpeg: wall, cpu, main-thread cpu, sampled from /proc;\n' +
+          'RTF idle est = duration / Σ over the processes of max(cpu / cores, main-thread cpu) (node: its cpu)\n',
+      );
       console.log(renderProductTable(productRows));
       console.log(renderVerdict(productRows));
       for (const session of sessions) {
@@ -471,7 +589,10 @@ const main = async (argv: string[]): Promise<number> => {
       }
     }
     for (const [session, results] of variantResults) {
-      console.log(`\nRTF idle est = duration / max(cpu / ${CORES}, main-thread cpu); PSNR (dB, average of Y U V) and SSIM of the 720p rendition against ${REFERENCE_VARIANT} (veryfast, 30 fps) and a lossless render of the composition\n`);
+      console.log(
+        `\nRTF idle est = duration / max(cpu / ${CORES}, main-thread cpu); PSNR (dB, mean of Y U V) and SSIM, frame by frame, of the top rendition ` +
+          '(720p or the mosaic) against the variant named as reference and against a lossless render at the same frame rate\n',
+      );
       console.log(renderVariantTable(session, results));
     }
     return failed ? 1 : 0;

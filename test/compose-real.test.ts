@@ -59,6 +59,37 @@ describe('every layout composes', () => {
   }, 120_000);
 });
 
+describe('--trim', () => {
+  test('cuts the stretch where nobody is present, and the playlists keep the true wall clock after the cut', async () => {
+    // Bob alone, in a session that (we say) began 5 s before he joined: 5 s of nobody.
+    const bob = manifest.participants.find((participant) => participant.id === '1002')!;
+    const shiftMs = 5000 - bob.presence[0]!.startMs;
+    const lonely: SessionManifest = {
+      ...manifest,
+      originUs: manifest.originUs - shiftMs * 1000,
+      durationMs: bob.presence[0]!.endMs + shiftMs,
+      participants: [
+        {
+          ...bob,
+          tracks: bob.tracks.map((track) => ({ ...track, file: join(REAL, track.file), startMs: track.startMs + shiftMs, endMs: track.endMs + shiftMs })),
+          presence: bob.presence.map((interval) => ({ startMs: interval.startMs + shiftMs, endMs: interval.endMs + shiftMs })),
+        },
+      ],
+    };
+    const manifestFile = join(out, 'lonely.json');
+    writeFileSync(manifestFile, JSON.stringify(lonely));
+    const report = await composeSession({ source: manifestFile, layout: { type: 'grid' }, hlsDir: join(out, 'trimmed'), trim: true, mosaic: false, canvas: { width: 640, height: 360 }, frameRate: 15, preset: 'ultrafast' });
+    const presentMs = bob.presence[0]!.endMs - bob.presence[0]!.startMs;
+    expect(report.durationMs).toBe(presentMs);
+    const media = readFileSync(join(out, 'trimmed', '360p', 'playlist.m3u8'), 'utf8');
+    const firstDate = /#EXT-X-PROGRAM-DATE-TIME:(\S+)/.exec(media)![1]!;
+    // The first segment starts when bob joined, not when the (empty) session began.
+    expect(Math.abs(Date.parse(firstDate) * 1000 - (lonely.originUs + 5_000_000))).toBeLessThan(2000);
+    const total = [...media.matchAll(/#EXTINF:([\d.]+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    expect(Math.abs(total * 1000 - presentMs)).toBeLessThan(100);
+  }, 120_000);
+});
+
 describe('sync proof', () => {
   /** Each participant's region while all three are present (6.5–13.5 s in the grid). */
   const regionAt = (participantId: string, atMs: number): Region => {

@@ -7,8 +7,10 @@
  *      measured (ffmpeg ebur128), name label files;
  *   3. the compose command, as `composeSession` builds it (`buildComposeCommand`), with a variant's changes
  *      (preset, frame rate, outputs, scaling flags, threads) or cut down to decoding or filtering alone;
- *   4. the steps after ffmpeg: playlists (`HlsPublisher`), thumbnail index, download MP4 (join + remux);
- *   5. quality of the 720p rendition against a reference (ffmpeg psnr and ssim).
+ *   4. the mosaic command (`composeMosaic`: fixed grid, one voice per audio channel, one 720p rendition), which
+ *      compose --hls runs as a second ffmpeg after the first;
+ *   5. the steps after ffmpeg: playlists (`HlsPublisher`), thumbnail index, download MP4 (join + remux);
+ *   6. quality of the 720p rendition against a reference (ffmpeg psnr and ssim, frame by frame).
  * Keep it in step with src/api/compose.ts and src/api/compose-media.ts.
  */
 import { copyFile, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +21,7 @@ import { HlsPublisher, publishThumbnails } from '../../src/api/hls-publish.js';
 import { buildComposeCommand, type ComposeOutput } from '../../src/compose/command.js';
 import { buildFilterGraph, type ComposeSource } from '../../src/compose/filter-graph.js';
 import { computeLayoutTimeline } from '../../src/compose/layout.js';
+import { planMosaic } from '../../src/compose/mosaic.js';
 import type { LayoutTimeline } from '../../src/compose/layout-types.js';
 import { buildLoudnessArgs, gainForLoudness, parseIntegratedLoudness } from '../../src/compose/loudness.js';
 import { computeLadder, type Rendition } from '../../src/hls/ladder.js';
@@ -153,17 +156,20 @@ export const prepareSession = async (label: string, dir: string, workDir: string
 };
 
 /**
- * A change to the compose command. `encode` is the command itself (outputs chosen by `file`/`hls`); the other
- * modes keep its inputs and filter graph and drop the encoders:
+ * A change to the compose command. `encode` is the command itself (outputs chosen by `file`/`hls`), `mosaic` the
+ * mosaic command, `combined` both in one ffmpeg (two filter graphs over the same decoded inputs). The other
+ * modes keep the inputs and filter graph and drop the encoders:
  *   - `decode`: demux and decode every input, nothing else;
- *   - `graph`: the composition graph (tiles, overlays, labels, audio mix) to a null output;
+ *   - `graph` / `mosaic-graph`: the composition graph (tiles, overlays, labels, audio) to a null output;
  *   - `scale`: the whole graph of the HLS command (ladder scaling, thumbnail sheets) to null outputs;
  *   - `lossless`: the composition as lossless H.264 (x264 qp 0), a quality reference.
  */
 export type VariantSpec = {
   id: string;
   label: string;
-  mode: 'encode' | 'decode' | 'graph' | 'scale' | 'lossless';
+  mode: 'encode' | 'mosaic' | 'combined' | 'decode' | 'graph' | 'mosaic-graph' | 'scale' | 'lossless';
+  /** The variant whose top rendition this one's is compared with (default: none). */
+  reference?: string;
   /** x264 preset of every encode (default veryfast), or one per x264 output in command order. */
   preset?: string | readonly string[];
   frameRate?: number;
@@ -179,7 +185,16 @@ export type VariantSpec = {
   filterThreads?: number;
 };
 
-export type VariantCommand = { args: string[]; graph: string; graphFile: string; hlsDir: string | null; filePath: string | null; renditions: Rendition[]; frameRate: number };
+export type VariantCommand = {
+  args: string[];
+  graph: string;
+  graphFile: string;
+  hlsDir: string | null;
+  filePath: string | null;
+  /** The renditions in `hlsDir`, top first (the mosaic's is named `mosaic`). */
+  renditions: Rendition[];
+  frameRate: number;
+};
 
 const inputArgs = (session: PreparedSession): string[] => session.inputs.flatMap((input) => ['-i', input]);
 
@@ -207,6 +222,23 @@ export const buildVariantCommand = async (session: PreparedSession, spec: Varian
   if (spec.mode === 'decode') {
     const maps = session.sources.flatMap((source) => ['-map', `${source.index}:${source.kind === 'video' ? 'v' : 'a'}`]);
     return { args: [...inputArgs(session), ...maps, '-f', 'null', '-'], graph: '', graphFile, hlsDir: null, filePath: null, renditions: [], frameRate };
+  }
+  if (spec.mode === 'mosaic' || spec.mode === 'mosaic-graph') {
+    const mosaic = await buildMosaicCommand(session, spec, outDir);
+    if (spec.mode === 'mosaic') {
+      return mosaic;
+    }
+    const graph = mosaic.graph.slice(0, mosaic.graph.indexOf(';\n[vmain]scale='));
+    await writeFile(graphFile, graph);
+    return {
+      args: [...inputArgs(session), '-filter_complex_script', graphFile, '-map', '[vmain]', '-t', duration, '-f', 'null', '-', '-map', '[amain]', '-t', duration, '-f', 'null', '-'],
+      graph,
+      graphFile,
+      hlsDir: null,
+      filePath: null,
+      renditions: [],
+      frameRate,
+    };
   }
   if (spec.mode === 'graph' || spec.mode === 'lossless') {
     const graph = applyScaleFlags(buildFilterGraph({ ...graphOptions, videoOut: 'vmain', audioOut: 'amain' }), spec);
@@ -259,7 +291,61 @@ export const buildVariantCommand = async (session: PreparedSession, spec: Varian
     args = [...inputArgs(session), '-filter_complex_script', graphFile, ...mapped.flatMap((pad) => ['-map', pad, '-t', duration, '-f', 'null', '-'])];
     return { args, graph, graphFile, hlsDir: null, filePath: null, renditions, frameRate };
   }
+  if (spec.mode === 'combined' && hlsDir !== null) {
+    // The mosaic as a second filter graph of the same ffmpeg: its outputs renamed so that no -map is ambiguous.
+    const mosaic = await buildMosaicCommand(session, spec, outDir);
+    const rename = (text: string): string => text.replaceAll('[vmainh]', '[mosaic_v]').replaceAll('[amain]', '[mosaic_a]');
+    const mosaicGraph = rename(mosaic.graph).replace(/\[amain\]/g, '[mosaic_a]');
+    const mosaicGraphFile = join(outDir, 'mosaic-graph.txt');
+    await writeFile(mosaicGraphFile, mosaicGraph);
+    const outputsOf = (list: readonly string[]): string[] => list.slice(list.indexOf('-filter_complex_script') + 2);
+    args = [
+      ...args.slice(0, args.indexOf('-filter_complex_script')),
+      '-filter_complex_script',
+      graphFile,
+      '-filter_complex_script',
+      mosaicGraphFile,
+      ...outputsOf(args),
+      ...outputsOf(mosaic.args).map((arg) => (arg === '[vmainh]' ? '[mosaic_v]' : arg === '[amain]' ? '[mosaic_a]' : arg)),
+    ];
+    return { args, graph: `${graph};\n${mosaicGraph}`, graphFile, hlsDir, filePath, renditions: [...renditions, ...mosaic.renditions], frameRate };
+  }
   return { args, graph, graphFile, hlsDir, filePath, renditions, frameRate };
+};
+
+/** The mosaic command as `composeMosaic` builds it: fixed grid, everyone present throughout, one rendition `mosaic`. */
+const buildMosaicCommand = async (session: PreparedSession, spec: VariantSpec, outDir: string): Promise<VariantCommand> => {
+  const frameRate = spec.frameRate ?? 30;
+  const { manifest } = session;
+  const canvas = DEFAULT_CANVAS;
+  const { layout, tileMap } = planMosaic(manifest, { ...canvas, labels: true });
+  const perChannel = tileMap.audio === 'per-participant-channels';
+  const [top] = computeLadder({ width: canvas.width, height: canvas.height, frameRate });
+  const rendition = { ...top!, name: 'mosaic' };
+  const hlsDir = join(outDir, 'hls');
+  await mkdir(join(hlsDir, 'mosaic'), { recursive: true });
+  const graphFile = join(outDir, spec.mode === 'combined' ? 'mosaic-graph.txt' : 'graph.txt');
+  const preset = Array.isArray(spec.preset) ? spec.preset.at(-1) : spec.preset;
+  const command = buildComposeCommand({
+    timeline: layout,
+    sources: session.sources,
+    inputs: session.inputs,
+    durationMs: manifest.durationMs,
+    frameRate,
+    fontFile: DEFAULT_FONT_FILE,
+    labelFiles: session.labelFiles,
+    audio: perChannel ? { type: 'channels', participantOrder: manifest.participants.map((participant) => participant.id) } : { type: 'mix' },
+    graphFile,
+    outputs: [{ type: 'hls', dir: hlsDir, renditions: [rendition], segmentSec: SEGMENT_SEC, ...(perChannel ? { audioChannels: manifest.participants.length } : {}) }],
+    ...(typeof preset === 'string' ? { preset } : {}),
+  });
+  const graph = applyScaleFlags(command.graph, spec);
+  await writeFile(graphFile, graph);
+  let args = command.args;
+  if (spec.x264Threads !== undefined) {
+    args = args.flatMap((arg) => (arg === 'libx264' ? [arg, '-threads', String(spec.x264Threads)] : [arg]));
+  }
+  return { args, graph, graphFile, hlsDir, filePath: null, renditions: [rendition], frameRate };
 };
 
 const thumbnailTiles = (canvas: { width: number; height: number }) => ({
@@ -279,7 +365,9 @@ const applyScaleFlags = (graph: string, spec: VariantSpec): string => {
 };
 
 export type SampledRun = ProcessMeasurement & {
-  /** The busiest ffmpeg under the run (the compose command), as sampled; null if none was seen. */
+  /** Every process seen under the run, busiest first. */
+  processes: ProcessCpu[];
+  /** The busiest ffmpeg under the run, as sampled; null if none was seen. */
   ffmpeg: ProcessCpu | null;
   failure: string | null;
 };
@@ -293,7 +381,7 @@ export const runSampled = async (command: string, args: readonly string[]): Prom
     },
   });
   const processes = (sampler as { stop: () => ProcessCpu[] } | null)?.stop() ?? [];
-  return { ...run, ffmpeg: processes.find((entry) => entry.name === 'ffmpeg') ?? null, failure: describeFailure(run) };
+  return { ...run, processes, ffmpeg: processes.find((entry) => entry.name === 'ffmpeg') ?? null, failure: describeFailure(run) };
 };
 
 /** The variant's ffmpeg command alone. */
@@ -341,12 +429,13 @@ export const joinRendition = async (hlsDir: string, name: string, target: string
 export type Quality = { psnr: number; ssim: number };
 
 /**
- * PSNR (average over Y, U, V) and SSIM (All) of `distorted` against `reference`, both from their first frame;
- * the reference is first resampled to `frameRate` when the two differ (nearest frame, ffmpeg fps filter).
+ * PSNR (average over Y, U, V) and SSIM (All) of `distorted` against `reference`, frame n against frame n (both
+ * restamped n / rate: a container's rounded timestamps, 33 and 67 ms in Matroska, would otherwise pair a frame
+ * with its neighbour). Both must have the same frame rate.
  */
-export const measureQuality = async (distorted: string, reference: string, frameRate: number | null): Promise<Quality | string> => {
-  const resample = frameRate === null ? '' : `,fps=${frameRate}`;
-  const graph = `[0:v]setpts=PTS-STARTPTS,split[d1][d2];[1:v]setpts=PTS-STARTPTS${resample},split[r1][r2];[d1][r1]psnr;[d2][r2]ssim`;
+export const measureQuality = async (distorted: string, reference: string, frameRate: number): Promise<Quality | string> => {
+  const restamp = `setpts=N/(${frameRate}*TB)`;
+  const graph = `[0:v]${restamp},split[d1][d2];[1:v]${restamp},split[r1][r2];[d1][r1]psnr;[d2][r2]ssim`;
   const run = await runMeasured('ffmpeg', [...FFMPEG_ARGS, '-i', distorted, '-i', reference, '-lavfi', graph, '-f', 'null', '-']);
   const psnr = /PSNR y:[\d.]+ u:[\d.]+ v:[\d.]+ average:([\d.]+|inf)/.exec(run.stderr);
   const ssim = /SSIM Y:[\d.]+ \([^)]*\) U:[\d.]+ \([^)]*\) V:[\d.]+ \([^)]*\) All:([\d.]+)/.exec(run.stderr);

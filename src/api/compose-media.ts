@@ -2,7 +2,7 @@
  * Gets a session's tracks ready for ffmpeg: each `.mjr` converted (streaming, no re-encoding) to a file ffmpeg
  * reads, with the exact wall-clock instant of its first frame, and each voice's loudness measured.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ComposeSource } from '../compose/filter-graph.js';
 import { buildLoudnessArgs, gainForLoudness, parseIntegratedLoudness } from '../compose/loudness.js';
 import { runFfmpeg } from '../ffmpeg/run.js';
@@ -27,7 +27,7 @@ export const prepareMedia = async (manifest: SessionManifest, manifestFolder: st
       const extension = EXTENSION_BY_CODEC[track.codec] ?? (track.kind === 'audio' ? 'wav' : 'mkv');
       const output = join(workDir, `track-${counter++}.${extension}`);
       try {
-        const report = await convertFiles({ inputs: [join(manifestFolder, track.file)], output, ...(signal === undefined ? {} : { signal }) });
+        const report = await convertFiles({ inputs: [resolve(manifestFolder, track.file)], output, ...(signal === undefined ? {} : { signal }) });
         const index = inputs.length;
         inputs.push(output);
         const source: ComposeSource = { index, participantId: participant.id, kind: track.kind, offsetMs: (report.startUs - manifest.originUs) / 1000, trackFile: track.file };

@@ -16,7 +16,9 @@ import { temporaryPathFor } from '../store/atomic-file.js';
 import { computeLadder, type Rendition } from '../hls/ladder.js';
 import { HlsPublisher, MOSAIC_PLAYLIST, publishThumbnails } from './hls-publish.js';
 import { planMosaic } from '../compose/mosaic.js';
-import type { TileMap } from '../sessions/manifest.js';
+import type { Interval, TileMap } from '../sessions/manifest.js';
+import { mergeIntervals } from '../sessions/group.js';
+import { outputDurationMs } from '../compose/filter-graph.js';
 import type { PreparedMedia } from './compose-media.js';
 import { prepareMedia } from './compose-media.js';
 import { scanSessions } from './sessions.js';
@@ -39,6 +41,8 @@ export type ComposeOptions = {
   hlsDir?: string;
   /** HLS segment length (default 4 s). */
   segmentSec?: number;
+  /** Cut the stretches where nobody is present. */
+  trim?: boolean;
   /** With --hls: also the mosaic rendition (fixed tiles, one voice per audio channel) for the player. Default true. */
   mosaic?: boolean;
   /** Write the layout timeline as JSON here. */
@@ -85,6 +89,32 @@ const pickSession = (sessions: readonly SessionManifest[], sessionId?: string): 
   return [...sessions].sort((a, b) => b.durationMs - a.durationMs || b.participants.length - a.participants.length)[0]!;
 };
 
+/** What --trim keeps: the stretches where someone is present. Undefined when that is the whole session. */
+export const keptStretches = (manifest: SessionManifest): Interval[] | undefined => {
+  const present = mergeIntervals(manifest.participants.flatMap((participant) => participant.presence), 0)
+    .map((interval) => ({ startMs: Math.max(0, interval.startMs), endMs: Math.min(manifest.durationMs, interval.endMs) }))
+    .filter((interval) => interval.endMs > interval.startMs);
+  const covered = present.reduce((sum, interval) => sum + interval.endMs - interval.startMs, 0);
+  return covered >= manifest.durationMs ? undefined : present;
+};
+
+/** Output time → wall clock, across the cuts --trim made (EXT-X-PROGRAM-DATE-TIME stays true). */
+export const wallClockOf = (originUs: number, keep: readonly Interval[] | undefined) => (outputSec: number): number => {
+  if (keep === undefined) {
+    return originUs + outputSec * 1e6;
+  }
+  let remainingMs = outputSec * 1000;
+  for (const interval of keep) {
+    const lengthMs = interval.endMs - interval.startMs;
+    if (remainingMs < lengthMs) {
+      return originUs + (interval.startMs + remainingMs) * 1000;
+    }
+    remainingMs -= lengthMs;
+  }
+  const last = keep.at(-1);
+  return originUs + ((last?.endMs ?? 0) + remainingMs) * 1000;
+};
+
 const needsSpeech = (layout: LayoutSpec): boolean =>
   layout.type === 'speaker' || (layout.type === 'custom' && layout.regions.some((region) => region.sources.includes('speaker')));
 
@@ -125,6 +155,8 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
     }
     const frameRate = options.frameRate ?? 30;
     const segmentSec = options.segmentSec ?? 4;
+    const keep = options.trim === true ? keptStretches(manifest) : undefined;
+    const durationMs = outputDurationMs({ durationMs: manifest.durationMs, keep });
     const renditions = options.hlsDir === undefined ? [] : computeLadder({ width: canvas.width, height: canvas.height, frameRate });
     const temporaryFile = options.output === undefined ? null : temporaryPathFor(options.output);
     const outputs: ComposeOutput[] = [];
@@ -145,6 +177,7 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       sources: media.sources,
       inputs: media.inputs,
       durationMs: manifest.durationMs,
+      ...(keep === undefined ? {} : { keep }),
       frameRate,
       fontFile: options.fontFile ?? DEFAULT_FONT_FILE,
       labelFiles,
@@ -159,7 +192,8 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       // The temporary name has no media extension: tell ffmpeg the container.
       args.splice(args.indexOf(temporaryFile), 0, '-f', container === 'mkv' ? 'matroska' : container!);
     }
-    const publisher = options.hlsDir === undefined ? null : new HlsPublisher({ dir: options.hlsDir, renditions, originUs: manifest.originUs, segmentSec });
+    const wallClockUs = wallClockOf(manifest.originUs, keep);
+    const publisher = options.hlsDir === undefined ? null : new HlsPublisher({ dir: options.hlsDir, renditions, originUs: manifest.originUs, segmentSec, wallClockUs });
     let publishing = Promise.resolve();
     const timer = publisher === null ? null : setInterval(() => {
       publishing = publishing.then(() => publisher.publish(false).then(() => undefined)).catch(() => undefined);
@@ -167,7 +201,7 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
     let result: { elapsedMs: number };
     try {
       result = await runFfmpeg(args, {
-        durationMs: manifest.durationMs,
+        durationMs,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.onProgress === undefined ? {} : { onProgress: (progress: { fraction?: number }) => options.onProgress!(progress.fraction ?? 0) }),
       });
@@ -189,16 +223,16 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
     let tileMap: TileMap | null = null;
     if (publisher !== null && options.hlsDir !== undefined) {
       segments = await publisher.publish(true);
-      await publishThumbnails(join(options.hlsDir, 'thumbs'), { durationSec: manifest.durationMs / 1000, ...thumbnails });
+      await publishThumbnails(join(options.hlsDir, 'thumbs'), { durationSec: durationMs / 1000, ...thumbnails });
       await writeDownloadMp4(options.hlsDir, renditions[0]!.name, workDir, options.signal);
       if (options.mosaic !== false) {
-        tileMap = await composeMosaic({ manifest, canvas, media, labelFiles, frameRate, segmentSec, hlsDir: options.hlsDir, workDir, options });
+        tileMap = await composeMosaic({ manifest, canvas, media, labelFiles, frameRate, segmentSec, hlsDir: options.hlsDir, workDir, options, keep, wallClockUs });
       }
       await writeFile(join(options.hlsDir, 'session.json'), `${JSON.stringify({ ...manifest, tileMap }, null, 2)}\n`);
     }
     return {
       sessionId: manifest.id,
-      durationMs: manifest.durationMs,
+      durationMs,
       output: options.output ?? null,
       hls: options.hlsDir === undefined ? null : { dir: options.hlsDir, renditions, segments, mosaic: tileMap },
       layout,
@@ -250,8 +284,10 @@ const composeMosaic = async (context: {
   hlsDir: string;
   workDir: string;
   options: ComposeOptions;
+  keep: Interval[] | undefined;
+  wallClockUs: (outputSec: number) => number;
 }): Promise<TileMap> => {
-  const { manifest, canvas, media, frameRate, segmentSec, hlsDir, workDir, options } = context;
+  const { manifest, canvas, media, frameRate, segmentSec, hlsDir, workDir, options, keep } = context;
   const { layout, tileMap } = planMosaic(manifest, { ...canvas, labels: true });
   const perChannel = tileMap.audio === 'per-participant-channels';
   const [top] = computeLadder({ width: canvas.width, height: canvas.height, frameRate });
@@ -262,6 +298,7 @@ const composeMosaic = async (context: {
     sources: media.sources,
     inputs: media.inputs,
     durationMs: manifest.durationMs,
+    ...(keep === undefined ? {} : { keep }),
     frameRate,
     fontFile: options.fontFile ?? DEFAULT_FONT_FILE,
     labelFiles: context.labelFiles,
@@ -271,7 +308,7 @@ const composeMosaic = async (context: {
     ...(options.preset === undefined ? {} : { preset: options.preset }),
   });
   await writeFile(join(workDir, 'mosaic-graph.txt'), command.graph);
-  await runFfmpeg(command.args, { durationMs: manifest.durationMs, ...(options.signal === undefined ? {} : { signal: options.signal }) });
-  await new HlsPublisher({ dir: hlsDir, renditions: [rendition], originUs: manifest.originUs, segmentSec, masterName: MOSAIC_PLAYLIST }).publish(true);
+  await runFfmpeg(command.args, { durationMs: outputDurationMs({ durationMs: manifest.durationMs, keep }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  await new HlsPublisher({ dir: hlsDir, renditions: [rendition], originUs: manifest.originUs, segmentSec, masterName: MOSAIC_PLAYLIST, wallClockUs: context.wallClockUs }).publish(true);
   return tileMap;
 };

@@ -27,6 +27,8 @@ export type HlsPublishOptions = {
   ended: boolean;
   /** The multivariant playlist's name (the mosaic has its own). */
   masterName?: string;
+  /** Output seconds → wall-clock µs, when the output is not one continuous stretch of the session (--trim). */
+  wallClockUs?: (outputSec: number) => number;
 };
 
 type ParsedCache = Map<string, MediaSegment>;
@@ -69,6 +71,12 @@ export class HlsPublisher {
       );
       if (described.length === 0) {
         return 0;
+      }
+      const wallClockUs = this.options.wallClockUs;
+      if (wallClockUs !== undefined) {
+        for (const segment of described) {
+          segment.programDateTime = new Date(Math.round(wallClockUs(segment.startSec) / 1000));
+        }
       }
       topSegments = topSegments === 0 ? described.length : Math.min(topSegments, described.length);
       const targetDurationSec = Math.max(Math.ceil(this.options.segmentSec), ...described.map((segment) => Math.ceil(segment.durationSec - 0.0005)));

@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { decodeAudioLevels } from '../ffmpeg/decode-audio.js';
 import { readMjrRecordBatches } from '../mjr/index.js';
 import { mergeIntervals } from '../sessions/group.js';
@@ -58,7 +58,7 @@ export const detectSpeaking = async (manifest: SessionManifest, folder: string, 
       const speaking: Interval[] = [];
       let source: SessionManifest['participants'][number]['speakingSource'] = null;
       for (const track of participant.tracks.filter((candidate) => candidate.kind === 'audio')) {
-        const path = join(folder, track.file);
+        const path = resolve(folder, track.file);
         try {
           const fromExtension = track.hasAudioLevel ? await levelsFromExtension(path, manifest.originUs) : null;
           if (fromExtension !== null && fromExtension.length > 0) {

@@ -3,7 +3,7 @@
  * HLS ladder (fMP4, keyframes aligned across renditions, one decode feeding all), scrub-thumbnail sheets.
  * Argument arrays only: no shell.
  */
-import { buildFilterGraph, PER_PARTICIPANT_LAYOUTS, type FilterGraphOptions } from './filter-graph.js';
+import { buildFilterGraph, outputDurationMs, PER_PARTICIPANT_LAYOUTS, type FilterGraphOptions } from './filter-graph.js';
 
 export type VideoEncoding = { width: number; height: number; videoBitrate: number; maxBitrate: number; bufferSize: number; audioBitrate: number; h264Profile: string; h264Level: string };
 
@@ -86,7 +86,7 @@ export const buildComposeCommand = (options: ComposeCommandOptions): ComposeComm
   args.push('-filter_complex_script', options.graphFile);
   let videoIndex = 0;
   let audioIndex = 0;
-  const duration = ['-t', (options.durationMs / 1000).toFixed(3)];
+  const duration = ['-t', (outputDurationMs(options) / 1000).toFixed(3)];
   for (const output of options.outputs) {
     if (output.type === 'file') {
       const v = videoLabels[videoIndex++]!;

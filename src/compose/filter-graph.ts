@@ -3,6 +3,7 @@
  * timeline at its wall-clock offset, name tiles where there is no video, labels; every voice delayed to its
  * offset, loudness-matched, mixed without clipping. The mosaic variant keeps each voice on its own channel.
  */
+import type { Interval } from '../sessions/manifest.js';
 import type { LayoutTimeline, Region } from './layout-types.js';
 import { insideAny, piecewise, quoteOption } from './expressions.js';
 
@@ -47,7 +48,13 @@ export type FilterGraphOptions = {
   /** Output pad names. */
   videoOut: string;
   audioOut: string;
+  /** With --trim: only these stretches of the session are kept (everything else is cut out). */
+  keep?: readonly Interval[];
 };
+
+/** The length of the output: the session, or what --trim keeps of it. */
+export const outputDurationMs = (options: Pick<FilterGraphOptions, 'durationMs' | 'keep'>): number =>
+  options.keep === undefined ? options.durationMs : options.keep.reduce((sum, interval) => sum + interval.endMs - interval.startMs, 0);
 
 const NAME_TILE_COLOR = '0x2d2d30';
 /** Peaks held under -1 dBFS, delay compensated (so the limiter never shifts audio against video), no auto level. */
@@ -151,8 +158,17 @@ export const buildFilterGraph = (options: FilterGraphOptions): string => {
     );
     base = out;
   }
-  chains.push(`[${base}]format=yuv420p[${options.videoOut}]`);
-  chains.push(...buildAudioChains(options));
+  const trimmed = options.keep !== undefined;
+  const videoPad = trimmed ? 'vuntrimmed' : options.videoOut;
+  const audioPad = trimmed ? 'auntrimmed' : options.audioOut;
+  chains.push(`[${base}]format=yuv420p[${videoPad}]`);
+  chains.push(...buildAudioChains({ ...options, audioOut: audioPad }));
+  if (options.keep !== undefined) {
+    // Cut the stretches where nobody is present; timestamps close up behind the cuts.
+    const kept = quoteOption(insideAny(options.keep));
+    chains.push(`[${videoPad}]select=${kept},setpts=N/FRAME_RATE/TB[${options.videoOut}]`);
+    chains.push(`[${audioPad}]aselect=${kept},asetpts=N/SR/TB[${options.audioOut}]`);
+  }
   return chains.join(';\n');
 };
 

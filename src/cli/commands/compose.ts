@@ -24,6 +24,7 @@ Options:
   --fps N                frame rate (default 30)
   --background #RRGGBB   canvas colour (default #1e1e1e)
   --no-labels            do not draw names
+  --trim                 cut the stretches where nobody is present
   --layout-out FILE      write the layout timeline (JSON)
   --preset P             x264 preset (default veryfast)
   -h, --help
@@ -56,6 +57,7 @@ export const runCompose = async (args: string[], io: CliIo): Promise<number> => 
       fps: { type: 'string' },
       background: { type: 'string' },
       'no-labels': { type: 'boolean', default: false },
+      trim: { type: 'boolean', default: false },
       'layout-out': { type: 'string' },
       preset: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -94,6 +96,7 @@ export const runCompose = async (args: string[], io: CliIo): Promise<number> => 
       ...(values.fps === undefined ? {} : { frameRate: Number(values.fps) }),
       ...(values['layout-out'] === undefined ? {} : { layoutOut: values['layout-out'] }),
       ...(values.preset === undefined ? {} : { preset: values.preset }),
+      trim: values.trim,
       signal: controller.signal,
       onProgress: progress.update,
     });
