@@ -3,7 +3,6 @@
  * streamed, written under a temporary name and renamed at the end; or a remux of a WebM/MP4/MKV file into
  * another container without re-encoding.
  */
-import { ALL_FORMATS, Conversion, FilePathSource, FilePathTarget, Input, MkvOutputFormat, Mp4OutputFormat, Output, WebMOutputFormat } from 'mediabunny';
 import { convertData, convertPcm } from '../convert/convert-other.js';
 import { convertMedia } from '../convert/convert-media.js';
 import { openTrack, type OpenedTrack } from '../convert/open-track.js';
@@ -100,6 +99,7 @@ const convertTracks = async (
       await sink.close();
     }
   }
+  const { FilePathTarget } = await import('mediabunny');
   return convertMedia(media, {
     format,
     destination: { target: new FilePathTarget(temporaryPath) },
@@ -153,6 +153,7 @@ const OUR_VIDEO_CODEC: Record<string, OutputVideoCodec> = { avc: 'h264', hevc: '
 
 /** Copies a WebM/MKV/MP4 file's tracks into another container, never re-encoding. */
 const remuxFile = async (inputPath: string, output: string, format: OutputFormat, options: ConvertFilesOptions): Promise<ConversionReport> => {
+  const { ALL_FORMATS, Conversion, FilePathSource, FilePathTarget, Input, MkvOutputFormat, Mp4OutputFormat, Output, WebMOutputFormat } = await import('mediabunny');
   const containerFormat = format === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : format === 'webm' ? new WebMOutputFormat() : format === 'mkv' ? new MkvOutputFormat() : null;
   if (containerFormat === null) {
     throw new RepriseError('CONVERT_CODEC_CONTAINER', `remuxing writes .mp4, .webm or .mkv, not ${format}`);

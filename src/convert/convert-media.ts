@@ -8,7 +8,7 @@ import { OggAudioWriter, type OggSink } from '../mux/ogg-opus.js';
 import { MatroskaWriter, type MatroskaSink } from '../mux/matroska-writer.js';
 import { serializeOpusHead } from '../codec/opus.js';
 import { checkCodecFits, type OutputFormat } from '../mux/formats.js';
-import { MediaWriter } from '../mux/media-writer.js';
+import type { MediaWriter } from '../mux/media-writer.js';
 import type { AudioFrame } from '../rtp/opus-frames.js';
 import { RepriseError } from '../shared/errors.js';
 import type { ConvertibleVideoFrame, OpenedTrack } from './open-track.js';
@@ -110,7 +110,9 @@ export const convertMedia = async (tracks: readonly MediaTrack[], options: Conve
   const trackSpecs = { ...(videoSpec === undefined ? {} : { video: videoSpec }), ...(audioTrackSpec === undefined ? {} : { audio: audioTrackSpec }) };
   let writer: FrameWriter;
   if (!('sink' in options.destination)) {
-    writer = await MediaWriter.open({ format: options.format, target: options.destination.target, ...trackSpecs, comment, startDate });
+    // mediabunny (MP4 only) is loaded when needed: the other outputs start faster and lighter without it.
+    const { MediaWriter: MediabunnyWriter } = await import('../mux/media-writer.js');
+    writer = await MediabunnyWriter.open({ format: options.format, target: options.destination.target, ...trackSpecs, comment, startDate });
   } else if (options.format === 'ogg') {
     writer = await openOggWriter(options.destination.sink, audioLane, comment, baseUs);
   } else if (options.format === 'mp4') {
