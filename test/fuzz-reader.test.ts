@@ -3,7 +3,7 @@
  * of every generation and kind) must give a report or a coded RepriseError, never any other exception and
  * never a hang; and reading in chunks must give exactly what reading the whole file gives.
  *
- * FUZZ_RUNS sets the number of cases per property (default 10,000 in total across the properties).
+ * FUZZ_RUNS sets the number of cases of each property (default 10,000).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { MjrParser, parseMjrBytes, type MjrRecord } from '../src/mjr/index.js';
 import { isRepriseError } from '../src/shared/errors.js';
 import { audioHeader, FIRST_PACKET_US, opusFrames, videoHeader, vp8Frames, writeMjr } from './support/mjr-writer.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 5000);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
+const CHUNK_RUNS = RUNS;
 const SEED_BYTES = 48 * 1024;
 const REAL_DIR = join(import.meta.dirname, 'fixtures', 'real');
 
@@ -138,6 +139,12 @@ const readInChunks = (bytes: Uint8Array, chunkSizes: number[]): MjrRecord[] | st
 
 const readWhole = (bytes: Uint8Array): MjrRecord[] | string => readInChunks(bytes, [Math.max(1, bytes.length)]);
 
+/** Records in a form that compares fast: every field, and the bytes as a string. */
+const summarise = (records: MjrRecord[] | string): unknown =>
+  typeof records === 'string'
+    ? records
+    : records.map((record) => ('bytes' in record ? { ...record, bytes: Buffer.from(record.bytes).toString('latin1') } : record));
+
 describe('fuzzing the .mjr reader', () => {
   test(`has real recordings among its seeds (${seeds.length} seeds)`, () => {
     expect(realSeeds().length).toBeGreaterThan(0);
@@ -157,12 +164,12 @@ describe('fuzzing the .mjr reader', () => {
     expect([...outcomes.keys()].length).toBeGreaterThan(1);
   }, 600_000);
 
-  test(`reading in random chunks gives exactly the records of reading the whole file (${RUNS} cases)`, () => {
+  test(`reading in random chunks gives exactly the records of reading the whole file (${CHUNK_RUNS} cases)`, () => {
     fc.assert(
       fc.property(damagedFile, fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 8 }), (bytes, chunkSizes) => {
-        expect(readInChunks(bytes, chunkSizes)).toEqual(readWhole(bytes));
+        expect(summarise(readInChunks(bytes, chunkSizes))).toEqual(summarise(readWhole(bytes)));
       }),
-      { numRuns: RUNS },
+      { numRuns: CHUNK_RUNS },
     );
   }, 600_000);
 });
