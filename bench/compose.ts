@@ -37,6 +37,7 @@ import {
   type SampledRun,
   type StageTiming,
   type VariantSpec,
+  withNoisyCameras,
 } from './lib/compose-session.js';
 import { computeLadder } from '../src/hls/ladder.js';
 import { ensureDist } from './lib/ensure-dist.js';
@@ -56,6 +57,7 @@ const USAGE = `Usage: npx tsx bench/compose.ts [--minutes 60] [--variant-minutes
   --runs N             runs of each command on the 22 s meeting (median reported); longer sessions run once (default 3)
   --variants LIST      variants to run on the 22 s meeting (default all): {ids}
   --loop-variants LIST variants to run on the looped session (default: {loop})
+  --noisy-variants LIST variants to run on the meeting with noisy cameras (default: {noisy}; none = skip)
   --sections LIST      product, variants or both (default product,variants)
   --build              rebuild dist/ first (it is rebuilt anyway when missing or older than src/)
   --keep               keep the temporary folder (sessions, converted tracks, outputs)
@@ -96,7 +98,28 @@ const VARIANTS: VariantSpec[] = [
   { id: 'mosaic-graph', label: 'decode + mosaic graph (-f null): mosaic without encoder', mode: 'mosaic-graph' },
 ];
 /** On the looped session: the variants that tell something new at length (the rest behave as on the meeting). */
-const LOOP_VARIANTS = ['hls', 'product', 'superfast', 'ultrafast', 'fps25', 'fps15', 'fast-bilinear', 'x264-threads1', 'mixed', 'superfast-mixed-fps25', 'ultrafast-fps25', 'mosaic', 'mosaic-ultrafast', 'combined', 'combined-superfast-mixed-fps25', 'decode', 'graph', 'scale', 'mosaic-graph'];
+const LOOP_VARIANTS = [
+  'hls',
+  'product',
+  'superfast',
+  'ultrafast',
+  'fps25',
+  'fps15',
+  'mixed',
+  'superfast-mixed',
+  'superfast-mixed-fps25',
+  'ultrafast-fps25',
+  'mosaic',
+  'mosaic-ultrafast',
+  'mosaic-fps25',
+  'combined',
+  'decode',
+  'graph',
+  'scale',
+  'mosaic-graph',
+];
+/** On the meeting with noisy cameras: the encoder settings, whose cost and quality depend on the picture. */
+const NOISY_VARIANTS = ['hls', 'superfast', 'ultrafast', 'mixed', 'superfast-mixed', 'fps25', 'superfast-mixed-fps25', 'ultrafast-fps25', 'mosaic', 'mosaic-superfast', 'mosaic-ultrafast'];
 
 type Section = 'product' | 'variants';
 
@@ -106,6 +129,7 @@ type BenchOptions = {
   runs: number;
   variants: VariantSpec[];
   loopVariants: VariantSpec[];
+  noisyVariants: VariantSpec[];
   sections: Set<Section>;
   build: boolean;
   keep: boolean;
@@ -113,6 +137,9 @@ type BenchOptions = {
 
 /** The variants named in `list` ('all' = every one), plus the references they are compared with, references first. */
 const pickVariants = (list: string, option: string): VariantSpec[] => {
+  if (list === 'none') {
+    return [];
+  }
   const ids = list === 'all' ? VARIANTS.map((variant) => variant.id) : list.split(',');
   const unknown = ids.filter((id) => !VARIANTS.some((variant) => variant.id === id));
   if (unknown.length > 0) {
@@ -133,6 +160,7 @@ const parseOptions = (argv: string[]): BenchOptions => {
       runs: { type: 'string', default: '3' },
       variants: { type: 'string', default: 'all' },
       'loop-variants': { type: 'string', default: LOOP_VARIANTS.join(',') },
+      'noisy-variants': { type: 'string', default: NOISY_VARIANTS.join(',') },
       sections: { type: 'string', default: 'product,variants' },
       build: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -154,6 +182,7 @@ const parseOptions = (argv: string[]): BenchOptions => {
     runs,
     variants: pickVariants(values.variants, '--variants'),
     loopVariants: pickVariants(values['loop-variants'], '--loop-variants'),
+    noisyVariants: pickVariants(values['noisy-variants'], '--noisy-variants'),
     sections: sections as Set<Section>,
     build: values.build,
     keep: values.keep,
@@ -361,6 +390,8 @@ type VariantResult = {
   runs: Run[];
   /** The top rendition of the last run (720p, or the mosaic), joined into one file, or null. */
   top: string | null;
+  /** Its size in bytes. */
+  topBytes: number;
   frameRate: number;
   vsReference: Quality | string | null;
   vsLossless: Quality | string | null;
@@ -372,7 +403,7 @@ const runVariants = async (session: Session, variants: readonly VariantSpec[], f
   const results: VariantResult[] = [];
   const base = join(folder, 'variants', slug(session.label));
   for (const spec of variants) {
-    const result: VariantResult = { spec, runs: [], top: null, frameRate: spec.frameRate ?? 30, vsReference: null, vsLossless: null };
+    const result: VariantResult = { spec, runs: [], top: null, topBytes: 0, frameRate: spec.frameRate ?? 30, vsReference: null, vsLossless: null };
     results.push(result);
     const out = join(base, spec.id);
     let command = await buildVariantCommand(session.prepared, spec, out);
@@ -395,7 +426,7 @@ const runVariants = async (session: Session, variants: readonly VariantSpec[], f
     if (command.hlsDir !== null && result.runs.every((run) => run.failure === null)) {
       const top = spec.mode === 'mosaic' ? 'mosaic' : command.renditions[0]!.name;
       result.top = join(out, `${top}.mp4`);
-      await joinRendition(command.hlsDir, top, result.top);
+      result.topBytes = await joinRendition(command.hlsDir, top, result.top);
     }
   }
   // Lossless renders of the composition (short sessions only: x264 qp 0 is large), one per frame rate used.
@@ -455,6 +486,7 @@ const renderVariantTable = (session: Session, results: readonly VariantResult[])
       formatFactor(durationMs / wallMs),
       formatFactor(durationMs / idleMs(cpuMs, mainMs)),
       formatFactor(wallMs / hlsWall),
+      result.top === null ? '' : ((result.topBytes * 8) / durationMs).toFixed(0),
       ...formatQuality(result.vsReference),
       ...formatQuality(result.vsLossless),
       runs.map((run) => run.load).join(' '),
@@ -473,6 +505,7 @@ const renderVariantTable = (session: Session, results: readonly VariantResult[])
         { title: 'RTF', align: 'right' },
         { title: 'RTF idle est', align: 'right' },
         { title: 'wall/hls', align: 'right' },
+        { title: 'top kbit/s', align: 'right' },
         { title: 'PSNR vs ref', align: 'right' },
         { title: 'SSIM vs ref', align: 'right' },
         { title: 'PSNR vs lossless', align: 'right' },
@@ -502,7 +535,7 @@ const main = async (argv: string[]): Promise<number> => {
   try {
     options = parseOptions(argv);
   } catch (error) {
-    console.error(`bench/compose: ${(error as Error).message}\n\n${USAGE.replace('{ids}', VARIANTS.map((variant) => variant.id).join(', ')).replace('{loop}', LOOP_VARIANTS.join(', '))}`);
+    console.error(`bench/compose: ${(error as Error).message}\n\n${USAGE.replace('{ids}', VARIANTS.map((variant) => variant.id).join(', ')).replace('{loop}', LOOP_VARIANTS.join(', ')).replace('{noisy}', NOISY_VARIANTS.join(', '))}`);
     return 2;
   }
   checkGnuTime();
@@ -520,7 +553,7 @@ const main = async (argv: string[]): Promise<number> => {
     const sessions: Session[] = [];
     const addSession = async (label: string, dir: string, runs: number): Promise<Session> => {
       const prepared = await prepareSession(label, dir, join(folder, 'work', slug(label)));
-      const session = { label, dir, runs, prepared };
+      const session: Session = { label, dir, runs, prepared };
       sessions.push(session);
       const preparedMs = prepared.stages.reduce((sum, stage) => sum + stage.wallMs, 0);
       console.log(`  ${label}: session ${prepared.manifest.id}, ${formatSeconds(prepared.manifest.durationMs)} s, ${prepared.manifest.participants.length} participants, prepared in ${formatSeconds(preparedMs)} s`);
@@ -533,8 +566,9 @@ const main = async (argv: string[]): Promise<number> => {
     const meeting = await addSession('meeting 22 s', meetingDir, options.runs);
     const loopLabel = options.variantMinutes > 0 ? `loop ${options.variantMinutes} min` : null;
     const longLabel = options.minutes > 0 && options.sections.has('product') && options.minutes !== options.variantMinutes ? `loop ${options.minutes} min` : null;
+    const loopLabelUsed = options.sections.has('variants') || options.variantMinutes === options.minutes ? loopLabel : null;
     for (const [label, minutes] of [
-      [loopLabel, options.variantMinutes],
+      [loopLabelUsed, options.variantMinutes],
       [longLabel, options.minutes],
     ] as const) {
       if (label !== null) {
@@ -549,7 +583,8 @@ const main = async (argv: string[]): Promise<number> => {
     const afterSteps = new Map<Session, StageTiming[]>();
     if (options.sections.has('product')) {
       console.log('\nproduct: node bin/reprise.js compose <dir> --layout grid …');
-      for (const session of sessions) {
+      // The product runs on the real meeting and on the long session (the looped variant session is for variants).
+      for (const session of sessions.filter((each) => each.label !== loopLabel || options.variantMinutes === options.minutes)) {
         for (const command of PRODUCT_COMMANDS) {
           const row = await runProduct(session, command, folder);
           productRows.push(row);
@@ -567,7 +602,15 @@ const main = async (argv: string[]): Promise<number> => {
     if (options.sections.has('variants')) {
       console.log('\nvariants: one ffmpeg command alone');
       const loop = sessions.find((session) => session.label === loopLabel);
-      for (const [session, variants] of [[meeting, options.variants], ...(loop === undefined ? [] : [[loop, options.loopVariants] as const])] as const) {
+      const noisy = options.noisyVariants.length === 0 ? null : { ...meeting, label: 'meeting 22 s, noisy cameras', prepared: await withNoisyCameras(meeting.prepared, 'meeting 22 s, noisy cameras') };
+      const plan: Array<[Session, VariantSpec[]]> = [[meeting, options.variants]];
+      if (noisy !== null) {
+        plan.push([noisy, options.noisyVariants]);
+      }
+      if (loop !== undefined) {
+        plan.push([loop, options.loopVariants]);
+      }
+      for (const [session, variants] of plan) {
         const results = await runVariants(session, variants, folder);
         variantResults.set(session, results);
         failed ||= results.some((result) => result.runs.some((run) => run.failure !== null));

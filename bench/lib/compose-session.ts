@@ -444,3 +444,24 @@ export const measureQuality = async (distorted: string, reference: string, frame
   }
   return { psnr: psnr[1] === 'inf' ? Infinity : Number(psnr[1]), ssim: Number(ssim[1]) };
 };
+
+/**
+ * The same session with camera-like video: each video input re-encoded with temporal noise (ffmpeg `noise`,
+ * strength `strength`) as VP8 at `bitrate`, frame times kept. The real meeting's cameras show flat colours, a
+ * square and text, which x264 compresses almost for free; sensor noise makes its motion search and rate control
+ * work as they do on real webcams, so presets differ in speed and quality as they would there.
+ */
+export const withNoisyCameras = async (session: PreparedSession, label: string, strength = 12, bitrate = '600k'): Promise<PreparedSession> => {
+  const workDir = join(session.workDir, 'noisy');
+  await mkdir(workDir, { recursive: true });
+  const inputs = [...session.inputs];
+  for (const source of session.sources.filter((each) => each.kind === 'video')) {
+    const output = join(workDir, `track-${source.index}.webm`);
+    await runFfmpegMeasured(
+      ['-y', '-i', session.inputs[source.index]!, '-map', '0:v', '-vf', `noise=alls=${strength}:allf=t`, '-c:v', 'libvpx', '-b:v', bitrate, '-deadline', 'realtime', '-cpu-used', '8', '-fps_mode', 'passthrough', output],
+      `noisy copy of ${session.inputs[source.index]}`,
+    );
+    inputs[source.index] = output;
+  }
+  return { ...session, label, workDir, inputs, stages: [] };
+};
