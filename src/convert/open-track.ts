@@ -121,7 +121,15 @@ export const openTrack = async (recordBatches: AsyncIterable<MjrRecord[]>): Prom
     const depacketizer = new PcmDepacketizer(codec);
     let firstTimeMs: number | null = null;
     const chunks = async function* (): AsyncGenerator<Int16Array> {
-      for await (const ordered of orderedPackets(remaining(), sequencer, counters)) {
+      for await (const batch of remainingBatches()) {
+        const samples: Int16Array[] = [];
+        for (const ordered of orderedPacketsOf(batch, sequencer, counters)) {
+          firstTimeMs ??= ordered.timeMs;
+          samples.push(...depacketizer.push(ordered));
+        }
+        yield* samples;
+      }
+      for (const ordered of finishPackets(sequencer, counters)) {
         firstTimeMs ??= ordered.timeMs;
         yield* depacketizer.push(ordered);
       }
@@ -184,31 +192,6 @@ function* finishPackets(sequencer: PacketSequencer, counters: TrackCounters): Ge
 async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
   for await (const batch of batches) {
     yield* batch;
-  }
-}
-
-async function* orderedPackets(records: AsyncIterable<MjrRecord>, sequencer: PacketSequencer, counters: TrackCounters): AsyncGenerator<OrderedPacket> {
-  for await (const record of records) {
-    if (record.type === 'packet') {
-      counters.packets++;
-      if (record.suspect) {
-        counters.suspect++;
-      }
-      for (const ordered of sequencer.add(record.bytes, record.arrivalOffsetMs, record.suspect)) {
-        if (ordered.jump !== null) {
-          counters.timestampJumps++;
-        }
-        yield ordered;
-      }
-    } else if (record.type === 'skipped') {
-      counters.skippedBytes += record.byteLength;
-    }
-  }
-  for (const ordered of sequencer.finish()) {
-    if (ordered.jump !== null) {
-      counters.timestampJumps++;
-    }
-    yield ordered;
   }
 }
 
