@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import {
   buildLoopedMeeting,
   buildVariantCommand,
+  compareWithCli,
   copyMeeting,
   joinRendition,
   measureAfterSteps,
@@ -284,6 +285,26 @@ const runProduct = async (session: Session, command: ProductCommand, folder: str
     }
   }
   return row;
+};
+
+/** Prints whether the bench's commands are the ones compose ran (its ffmpeg arguments, read from /proc, paths aside). */
+const checkReplica = async (session: Session, rows: readonly ProductRow[], folder: string): Promise<void> => {
+  const pairs: Array<[ProductCommand['id'], Role, string]> = [
+    ['full', 'compose', 'product'],
+    ['hls', 'compose', 'hls'],
+    ['hls', 'mosaic', 'mosaic'],
+  ];
+  for (const [commandId, role, variantId] of pairs) {
+    const run = okRuns(rows.find((row) => row.session === session && row.command.id === commandId)?.runs ?? []).at(-1);
+    const cli = run?.processes.find((process) => roleOf(process) === role);
+    if (cli === undefined) {
+      console.log(`  replica check: no ${role} ffmpeg seen under compose ${commandId}`);
+      continue;
+    }
+    const command = await buildVariantCommand(session.prepared, VARIANTS.find((variant) => variant.id === variantId)!, join(folder, 'replica-check', variantId));
+    const difference = compareWithCli(cli.args, command.args);
+    console.log(`  replica check: bench variant ${variantId} vs the ${role} ffmpeg of compose ${commandId}: ${difference ?? 'same arguments (paths aside)'}`);
+  }
 };
 
 const okRuns = <T extends { failure: string | null }>(runs: readonly T[]): T[] => runs.filter((run) => run.failure === null);
@@ -589,6 +610,9 @@ const main = async (argv: string[]): Promise<number> => {
           const row = await runProduct(session, command, folder);
           productRows.push(row);
           failed ||= row.runs.some((run) => run.failure !== null);
+        }
+        if (session === meeting) {
+          await checkReplica(session, productRows, folder);
         }
         const hlsRow = productRows.find((row) => row.session === session && row.command.id === 'hls');
         if (hlsRow !== undefined && hlsRow.runs.every((run) => run.failure === null)) {

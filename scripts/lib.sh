@@ -10,7 +10,9 @@ REPRISE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 #   fonts-dejavu-core  the font composition draws names with
 REPRISE_APT_PACKAGES=(ffmpeg janus-tools time fonts-dejavu-core)
 # Only the tests need a browser: hls.js and the web player run in Debian's Chromium (never a downloaded one).
-REPRISE_TEST_APT_PACKAGES=(chromium)
+# nginx: the reference origin the range tests compare against; postgresql: the catalog tests also run on a real
+# PostgreSQL 15 (a throwaway cluster); janus: the live-ingest test records a session with a real Janus.
+REPRISE_TEST_APT_PACKAGES=(chromium nginx postgresql janus)
 
 ensure_apt_packages() {
   local missing=()

@@ -282,6 +282,10 @@ export const buildVariantCommand = async (session: PreparedSession, spec: Varian
   if (spec.x264Threads !== undefined) {
     args = args.flatMap((arg) => (arg === 'libx264' ? [arg, '-threads', String(spec.x264Threads)] : [arg]));
   }
+  if (filePath !== null) {
+    // composeSession writes the file under a temporary name and names the container (as here, for the replica check).
+    args = args.flatMap((arg) => (arg === filePath ? ['-f', 'mp4', arg] : [arg]));
+  }
   if (spec.filterThreads !== undefined) {
     args = ['-filter_complex_threads', String(spec.filterThreads), ...args];
   }
@@ -464,4 +468,22 @@ export const withNoisyCameras = async (session: PreparedSession, label: string, 
     inputs[source.index] = output;
   }
   return { ...session, label, workDir, inputs, stages: [] };
+};
+
+/**
+ * Where the arguments of a command composeSession ran (read from /proc while it ran) differ from the bench's
+ * copy, paths aside (temporary folders differ): null when they are the same. Keeps the variants honest.
+ */
+export const compareWithCli = (cliArgs: readonly string[], bench: readonly string[]): string | null => {
+  const normalize = (list: readonly string[]): string[] => list.map((arg) => (arg.includes('/') ? '<path>' : arg));
+  // The CLI's ffmpeg: ffmpeg, runFfmpeg's common arguments (with -progress pipe:3), then the command's.
+  const start = cliArgs.indexOf('-y');
+  const cli = normalize(cliArgs.slice(start));
+  const ours = normalize(bench);
+  const index = cli.findIndex((arg, position) => arg !== ours[position]);
+  if (index === -1 && cli.length === ours.length) {
+    return null;
+  }
+  const at = index === -1 ? Math.min(cli.length, ours.length) : index;
+  return `differ at argument ${at}: compose has ${JSON.stringify(cli.slice(at, at + 4))}, the bench ${JSON.stringify(ours.slice(at, at + 4))}`;
 };

@@ -47,7 +47,34 @@ export type ErrorCode =
   // layouts
   | 'LAYOUT_INVALID'
   // command line
-  | 'CLI_USAGE';
+  | 'CLI_USAGE'
+  // catalog database
+  | 'DB_CONNECT'
+  | 'DB_MIGRATION'
+  | 'DB_CONFLICT'
+  // jobs
+  | 'JOB_CANCELLED'
+  | 'JOB_FAILED'
+  | 'JOB_UNKNOWN_KIND'
+  | 'JOB_BUSY'
+  // ingest: watched folders and uploads
+  | 'INGEST_WATCH'
+  | 'UPLOAD_TOO_LARGE'
+  | 'UPLOAD_REJECTED'
+  | 'UPLOAD_EXISTS'
+  | 'UPLOAD_CHECKSUM'
+  | 'UPLOAD_ARCHIVE'
+  | 'UPLOAD_EMPTY'
+  // HTTP API and media origin
+  | 'API_UNAUTHORIZED'
+  | 'API_NOT_FOUND'
+  | 'API_BAD_REQUEST'
+  | 'API_CONFLICT'
+  | 'MEDIA_NOT_FOUND'
+  | 'MEDIA_FORBIDDEN'
+  | 'MEDIA_SIGNATURE_INVALID'
+  | 'MEDIA_SIGNATURE_EXPIRED'
+  | 'SERVER_CONFIG';
 
 export type ErrorDetails = Record<string, string | number | boolean | null>;
 
