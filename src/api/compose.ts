@@ -12,7 +12,7 @@ import { computeLayoutTimeline } from '../compose/layout.js';
 import { runFfmpeg } from '../ffmpeg/run.js';
 import type { SessionManifest } from '../sessions/manifest.js';
 import { RepriseError } from '../shared/errors.js';
-import { temporaryPathFor } from '../store/atomic-file.js';
+import { temporaryPathFor, writeAtomically } from '../store/atomic-file.js';
 import { computeLadder, type Rendition } from '../hls/ladder.js';
 import { HlsPublisher, MOSAIC_PLAYLIST, publishThumbnails } from './hls-publish.js';
 import { planMosaic } from '../compose/mosaic.js';
@@ -30,6 +30,8 @@ export const DEFAULT_FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.tt
 export type ComposeOptions = {
   /** A folder of recordings, or a session manifest (JSON written by `reprise sessions`). */
   source: string;
+  /** A session already read (the catalog's), with the folder its track paths are relative to: `source` is then only named in errors. */
+  session?: { manifest: SessionManifest; folder: string };
   /** Which session, when the folder holds several (default: the longest). */
   sessionId?: string;
   layout: LayoutSpec;
@@ -132,12 +134,14 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
   if (container !== null && container !== 'mp4' && container !== 'webm' && container !== 'mkv') {
     throw new RepriseError('CONVERT_FORMAT', `a composition is written as .mp4, .webm or .mkv, not ${JSON.stringify(extname(options.output!))}`);
   }
-  const loaded = await loadSession(options.source, options.sessionId);
+  const loaded = options.session ?? (await loadSession(options.source, options.sessionId));
   const { folder } = loaded;
   const scanned = needsSpeech(options.layout) && loaded.manifest.participants.every((participant) => participant.speakingSource === null)
     ? await detectSpeaking(loaded.manifest, folder, options.signal)
     : loaded.manifest;
   const workDir = await mkdtemp(join(tmpdir(), 'reprise-compose-'));
+  const mosaicAbort = new AbortController();
+  let mosaicSettled: Promise<{ ok: true; tileMap: TileMap } | { ok: false; error: unknown }> | undefined;
   try {
     const media = await prepareMedia(scanned, folder, workDir, options.signal);
     const manifest = withoutTracks(scanned, new Set(media.skipped.map((entry) => entry.file)));
@@ -193,6 +197,19 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       args.splice(args.indexOf(temporaryFile), 0, '-f', container === 'mkv' ? 'matroska' : container!);
     }
     const wallClockUs = wallClockOf(manifest.originUs, keep);
+    // The mosaic rendition is a second, independent ffmpeg over the same prepared inputs: run it beside the
+    // ladder (each is bound by its own filter thread, so together they use both cores), cancelled with it.
+    const forwardAbort = (): void => mosaicAbort.abort();
+    options.signal?.addEventListener('abort', forwardAbort, { once: true });
+    const mosaicRun =
+      options.hlsDir !== undefined && options.mosaic !== false
+        ? composeMosaic({ manifest, canvas, media, labelFiles, frameRate, segmentSec, hlsDir: options.hlsDir, workDir, options, keep, wallClockUs, signal: mosaicAbort.signal })
+        : null;
+    // Its failure is reported after the ladder's own outcome; never left unhandled meanwhile.
+    mosaicSettled = mosaicRun?.then(
+      (tileMap): { ok: true; tileMap: TileMap } => ({ ok: true, tileMap }),
+      (error: unknown): { ok: false; error: unknown } => ({ ok: false, error }),
+    );
     const publisher = options.hlsDir === undefined ? null : new HlsPublisher({ dir: options.hlsDir, renditions, originUs: manifest.originUs, segmentSec, wallClockUs });
     let publishing = Promise.resolve();
     const timer = publisher === null ? null : setInterval(() => {
@@ -217,6 +234,7 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       if (timer !== null) {
         clearInterval(timer);
       }
+      options.signal?.removeEventListener('abort', forwardAbort);
       await publishing;
     }
     let segments = 0;
@@ -225,10 +243,14 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       segments = await publisher.publish(true);
       await publishThumbnails(join(options.hlsDir, 'thumbs'), { durationSec: durationMs / 1000, ...thumbnails });
       await writeDownloadMp4(options.hlsDir, renditions[0]!.name, workDir, options.signal);
-      if (options.mosaic !== false) {
-        tileMap = await composeMosaic({ manifest, canvas, media, labelFiles, frameRate, segmentSec, hlsDir: options.hlsDir, workDir, options, keep, wallClockUs });
+      const mosaic = await mosaicSettled;
+      if (mosaic !== undefined) {
+        if (!mosaic.ok) {
+          throw mosaic.error;
+        }
+        tileMap = mosaic.tileMap;
       }
-      await writeFile(join(options.hlsDir, 'session.json'), `${JSON.stringify({ ...manifest, tileMap }, null, 2)}\n`);
+      await writeAtomically(join(options.hlsDir, 'session.json'), (temporary) => writeFile(temporary, `${JSON.stringify({ ...manifest, tileMap }, null, 2)}\n`));
     }
     return {
       sessionId: manifest.id,
@@ -240,6 +262,9 @@ export const composeSession = async (options: ComposeOptions): Promise<ComposeRe
       ffmpegElapsedMs: result.elapsedMs,
     };
   } finally {
+    // On any failure the mosaic's ffmpeg is stopped before its inputs are removed (a no-op once it finished).
+    mosaicAbort.abort();
+    await mosaicSettled;
     if (options.keepWorkDir !== true) {
       await rm(workDir, { recursive: true, force: true });
     }
@@ -286,6 +311,7 @@ const composeMosaic = async (context: {
   options: ComposeOptions;
   keep: Interval[] | undefined;
   wallClockUs: (outputSec: number) => number;
+  signal: AbortSignal;
 }): Promise<TileMap> => {
   const { manifest, canvas, media, frameRate, segmentSec, hlsDir, workDir, options, keep } = context;
   const { layout, tileMap } = planMosaic(manifest, { ...canvas, labels: true });
@@ -308,7 +334,7 @@ const composeMosaic = async (context: {
     ...(options.preset === undefined ? {} : { preset: options.preset }),
   });
   await writeFile(join(workDir, 'mosaic-graph.txt'), command.graph);
-  await runFfmpeg(command.args, { durationMs: outputDurationMs({ durationMs: manifest.durationMs, keep }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  await runFfmpeg(command.args, { durationMs: outputDurationMs({ durationMs: manifest.durationMs, keep }), signal: context.signal });
   await new HlsPublisher({ dir: hlsDir, renditions: [rendition], originUs: manifest.originUs, segmentSec, masterName: MOSAIC_PLAYLIST, wallClockUs: context.wallClockUs }).publish(true);
   return tileMap;
 };

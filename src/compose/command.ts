@@ -148,7 +148,7 @@ export const buildComposeCommand = (options: ComposeCommandOptions): ComposeComm
       extra.push(
         `[${source}]fps=1/${output.intervalSec},scale=${output.tileWidth}:${output.tileHeight}:flags=bicubic,tile=${output.columns}x${output.rows}[thumbs]`,
       );
-      args.push('-map', '[thumbs]', '-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-start_number', '0', output.pattern);
+      args.push('-map', '[thumbs]', '-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-atomic_writing', '1', '-start_number', '0', output.pattern);
     }
   }
   const graph = [baseGraph, ...extra].join(';\n');
