@@ -12,6 +12,7 @@ import { composeSession, loadSession, type ComposeReport } from '../src/api/comp
 import { convertFiles } from '../src/api/convert.js';
 import type { LayoutSpec, Region } from '../src/compose/layout-types.js';
 import type { SessionManifest } from '../src/sessions/manifest.js';
+import { hlsPlayerPage } from './support/hls-player.js';
 import { launchChromium, serveStatic } from './support/browser.js';
 import { decodeWarnings, probe } from './support/decode-check.js';
 import { runFfmpeg } from './support/ffmpeg-video.js';
@@ -166,16 +167,7 @@ describe('HLS', () => {
   beforeAll(async () => {
     writeFileSync(
       join(out, 'player.html'),
-      `<!doctype html><video id="v" muted playsinline></video><script src="/lib/hls.min.js"></script>
-<script>
-  window.errors = [];
-  const video = document.getElementById('v');
-  const hls = new Hls();
-  hls.on(Hls.Events.ERROR, (_, data) => { if (data.fatal) window.errors.push(data.type + ':' + data.details); });
-  hls.on(Hls.Events.MANIFEST_PARSED, (_, data) => { window.levels = data.levels.map((level) => level.height); video.play(); });
-  hls.loadSource('/hls/master.m3u8');
-  hls.attachMedia(video);
-</script>`,
+      hlsPlayerPage('/hls/master.m3u8'),
     );
     server = await serveStatic({ '/lib/': join(import.meta.dirname, '..', 'node_modules', 'hls.js', 'dist'), '/hls/': join(out, 'hls'), '/': out });
     browser = await launchChromium();

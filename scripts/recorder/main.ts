@@ -25,7 +25,8 @@ const RECORDER_CLOSE_WAIT_MS = 2_000;
 const selectPlans = (runs: RecorderOptions['runs']): RecordingPlan[] =>
   runs === 'meeting' ? [MEETING_PLAN] : runs === 'codecs' ? CODEC_PLANS : [MEETING_PLAN, ...CODEC_PLANS];
 
-const recordingsDirFor = (workDir: string, plan: RecordingPlan): string => join(workDir, 'recordings', plan.folder || 'meeting');
+const recordingsDirFor = (options: Pick<RecorderOptions, 'workDir' | 'recDir'>, plan: RecordingPlan): string =>
+  options.recDir === null ? join(options.workDir, 'recordings', plan.folder || 'meeting') : join(options.recDir, plan.folder);
 
 async function readEnvironment(publisherBitrateBps: number): Promise<SessionEnvironment> {
   const packageVersion = async (name: string): Promise<string> =>
@@ -70,7 +71,7 @@ async function recordPlan(
   });
   await delay(RECORDER_CLOSE_WAIT_MS);
   const outputDir = join(options.outputDir, plan.folder);
-  const files = await collectRecordings(recordingsDirFor(options.workDir, plan), outputDir);
+  const files = await collectRecordings(recordingsDirFor(options, plan), outputDir);
   await writeSessionJson(outputDir, buildSession(plan, observation, files, context.environment));
   return { plan, outputDir, files };
 }
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     httpPort: options.httpPort,
     iceEnforce: options.iceEnforce,
     publisherBitrateBps: options.publisherBitrateBps,
-    rooms: plans.map((plan) => ({ room: plan.room, videoCodec: plan.videoCodec, recordingsDir: recordingsDirFor(options.workDir, plan) })),
+    rooms: plans.map((plan) => ({ room: plan.room, videoCodec: plan.videoCodec, recordingsDir: recordingsDirFor(options, plan) })),
   });
   const pageServer = await startPageServer(options.pagePort);
   const outcomes: RunOutcome[] = [];

@@ -9,9 +9,11 @@ export type RecorderOptions = {
   httpPort: number;
   pagePort: number;
   publisherBitrateBps: number;
+  /** Janus's rec_dir for the runs (default: inside the work folder): a folder another program watches live. */
+  recDir: string | null;
 };
 
-export const RECORDER_USAGE = `usage: main.ts --work-dir DIR [--out DIR] [--ice-enforce ADDR] [--runs all|meeting|codecs]
+export const RECORDER_USAGE = `usage: main.ts --work-dir DIR [--out DIR] [--ice-enforce ADDR] [--runs all|meeting|codecs] [--rec-dir DIR]
   (normally started by scripts/record-fixtures inside its network namespace)`;
 
 const parsePort = (text: string, name: string): number => {
@@ -34,6 +36,7 @@ function parseRecorderArgs(argv: readonly string[]) {
         'http-port': { type: 'string', default: '8088' },
         'page-port': { type: 'string', default: '8080' },
         'bitrate-kbps': { type: 'string', default: '300' },
+        'rec-dir': { type: 'string' },
       },
       strict: true,
     });
@@ -64,5 +67,6 @@ export function parseRecorderOptions(argv: readonly string[]): RecorderOptions {
     httpPort: parsePort(values['http-port'], 'http-port'),
     pagePort: parsePort(values['page-port'], 'page-port'),
     publisherBitrateBps: Math.round(bitrateKbps * 1000),
+    recDir: values['rec-dir'] ?? null,
   };
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { runCompose } from './commands/compose.js';
 import { runConvert } from './commands/convert.js';
 import { runInspect } from './commands/inspect.js';
+import { runServe } from './commands/serve.js';
 import { runSessions } from './commands/sessions.js';
 import type { CliIo, Command } from './io.js';
 
@@ -13,6 +14,8 @@ Commands:
   convert <in.mjr> [<in2.mjr>] -o <out>   recordings to WebM/MP4/Ogg/WAV/WebVTT, audio and video merged
   sessions <dir> [--json]                 a folder of recordings as sessions, participants and tracks
   compose <dir> --layout L -o <out.mp4>   the whole meeting in one picture, voices mixed
+  serve [--watch <dir>] [--data <dir>]    the service: catalog, processing, API, media origin, web player
+  worker --database <url>                 processing workers only, on a shared database (more machines)
 
 Run 'reprise <command> --help' for a command's options.
 `;
@@ -22,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   convert: runConvert,
   sessions: runSessions,
   compose: runCompose,
+  serve: (args, io) => runServe(args, io, 'serve'),
+  worker: (args, io) => runServe(args, io, 'worker'),
 };
 
 const packageVersion = (): string => {
