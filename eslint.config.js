@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const pureFolders = ['src/mjr', 'src/rtp', 'src/codec', 'src/shared', 'src/compose', 'src/mux', 'src/hls', 'src/sessions', 'src/inspect', 'src/convert'];
+const pureFolders = ['src/mjr', 'src/rtp', 'src/codec', 'src/shared', 'src/compose', 'src/mux', 'src/hls', 'src/sessions', 'src/inspect', 'src/convert', 'src/http'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'dist-check/', 'node_modules/', 'coverage/', 'web/dist/', 'bench/out/'] },

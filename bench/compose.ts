@@ -205,11 +205,12 @@ const idleMs = (cpuMs: number, mainMs: number): number => Math.max(cpuMs / CORES
 // ---------------------------------------------------------------------------------------------------------------
 // Product: the CLI.
 
-type ProductCommand = { id: 'full' | 'hls'; label: string };
+type ProductCommand = { id: 'full' | 'hls' | 'hls-ultrafast'; label: string };
 
 const PRODUCT_COMMANDS: ProductCommand[] = [
   { id: 'full', label: '-o out.mp4 --hls' },
   { id: 'hls', label: '--hls' },
+  { id: 'hls-ultrafast', label: '--hls --preset ultrafast' },
 ];
 
 type Run = SampledRun & { load: string };
@@ -266,7 +267,7 @@ const runProduct = async (session: Session, command: ProductCommand, folder: str
   for (let index = 0; index < session.runs; index++) {
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
-    const args = [join(REPO_ROOT, 'bin/reprise.js'), 'compose', session.dir, '--layout', 'grid', ...(command.id === 'full' ? ['-o', join(out, 'out.mp4')] : []), '--hls', join(out, 'hls')];
+    const args = [join(REPO_ROOT, 'bin/reprise.js'), 'compose', session.dir, '--layout', 'grid', ...(command.id === 'full' ? ['-o', join(out, 'out.mp4')] : []), '--hls', join(out, 'hls'), ...(command.id === 'hls-ultrafast' ? ['--preset', 'ultrafast'] : [])];
     const run = await runSampled(process.execPath, args);
     row.runs.push({ ...run, load: formatLoad() });
     const roles = totalsByRole(run);

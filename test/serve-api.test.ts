@@ -68,6 +68,9 @@ describe.each(BACKENDS)('reprise serve on $name: API', (backend) => {
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('API_UNAUTHORIZED');
     expect((await fetch(`${service.url}/api/sessions`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    const undecodable = await fetch(`${service.url}/media/%zz/1.x/a.m3u8`);
+    expect(undecodable.status).toBe(400);
+    expect(((await undecodable.json()) as { error: { code: string } }).error.code).toBe('API_BAD_REQUEST');
     const docs = (await (await fetch(`${service.url}/api/docs`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(docs.openapi).toMatch(/^3\./);
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/sessions', '/api/sessions/{id}', '/api/uploads', '/api/jobs/{id}/cancel', '/api/events']));

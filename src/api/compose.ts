@@ -330,7 +330,8 @@ const composeMosaic = async (context: {
     labelFiles: context.labelFiles,
     audio: perChannel ? { type: 'channels', participantOrder: manifest.participants.map((participant) => participant.id) } : { type: 'mix' },
     graphFile: join(workDir, 'mosaic-graph.txt'),
-    outputs: [{ type: 'hls', dir: hlsDir, renditions: [rendition], segmentSec, ...(perChannel ? { audioChannels: manifest.participants.length } : {}) }],
+    // A keyframe every second: the player seeks on the mosaic, and a seek decodes from the keyframe before it.
+    outputs: [{ type: 'hls', dir: hlsDir, renditions: [rendition], segmentSec, keyframeIntervalSec: 1, ...(perChannel ? { audioChannels: manifest.participants.length } : {}) }],
     ...(options.preset === undefined ? {} : { preset: options.preset }),
   });
   await writeFile(join(workDir, 'mosaic-graph.txt'), command.graph);

@@ -15,6 +15,8 @@ export type ComposeOutput =
       dir: string;
       renditions: Array<VideoEncoding & { name: string }>;
       segmentSec: number;
+      /** Keyframe spacing (default: one per segment). Shorter makes seeking faster, at some bitrate. */
+      keyframeIntervalSec?: number;
       /** Keep the audio's channels (the mosaic: one voice per channel) instead of stereo. */
       audioChannels?: number;
     }
@@ -31,7 +33,7 @@ export type ComposeCommandOptions = Omit<FilterGraphOptions, 'videoOut' | 'audio
 
 export type ComposeCommand = { args: string[]; graph: string };
 
-const x264 = (encoding: VideoEncoding, frameRate: number, segmentSec: number, preset: string): string[] => [
+const x264 = (encoding: VideoEncoding, frameRate: number, keyframeSec: number, preset: string): string[] => [
   '-c:v',
   'libx264',
   '-preset',
@@ -50,13 +52,13 @@ const x264 = (encoding: VideoEncoding, frameRate: number, segmentSec: number, pr
   'yuv420p',
   // Keyframes at the same instants in every rendition: segment boundaries line up across the ladder.
   '-g',
-  String(Math.round(frameRate * segmentSec)),
+  String(Math.round(frameRate * keyframeSec)),
   '-keyint_min',
-  String(Math.round(frameRate * segmentSec)),
+  String(Math.round(frameRate * keyframeSec)),
   '-sc_threshold',
   '0',
   '-force_key_frames',
-  `expr:gte(t,n_forced*${segmentSec})`,
+  `expr:gte(t,n_forced*${keyframeSec})`,
 ];
 
 export const buildComposeCommand = (options: ComposeCommandOptions): ComposeCommand => {
@@ -114,7 +116,7 @@ export const buildComposeCommand = (options: ComposeCommandOptions): ComposeComm
           '-map',
           `[${a}]`,
           ...duration,
-          ...x264(rendition, options.frameRate, output.segmentSec, preset),
+          ...x264(rendition, options.frameRate, output.keyframeIntervalSec ?? output.segmentSec, preset),
           '-c:a',
           'aac',
           '-b:a',

@@ -32,6 +32,16 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   webp: 'image/webp',
   json: 'application/json; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
+  // The web player's files (web/dist).
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  mjs: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  map: 'application/json; charset=utf-8',
+  svg: 'image/svg+xml',
+  ico: 'image/x-icon',
+  woff2: 'font/woff2',
+  webmanifest: 'application/manifest+json',
 };
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';

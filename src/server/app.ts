@@ -3,7 +3,6 @@
  * caller's business (tests use `app.inject()`). Routes: /api (token), /media (signed URLs), /healthz, /metrics,
  * and the web player at /.
  */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -45,13 +44,23 @@ const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 const createServer = (deps: AppDeps): FastifyInstance => {
   const logger = deps.logLevel === 'silent' ? false : { level: deps.logLevel ?? 'info' };
-  const common = { logger, bodyLimit: MAX_JSON_BODY_BYTES, trustProxy: false, return503OnClosing: true};
+  const common = {
+    logger,
+    bodyLimit: MAX_JSON_BODY_BYTES,
+    trustProxy: false,
+    return503OnClosing: true,
+    // Undecodable URLs (`%zz`) get the same coded JSON error as everything else.
+    frameworkErrors: (error: Error, _request: unknown, reply: { status(code: number): { send(body: unknown): void } }) => {
+      reply.status(400).send({ error: { code: 'API_BAD_REQUEST', message: error.message } });
+    },
+  };
+  // One call shape for HTTP/1.1, HTTPS, h2c and h2: fastify's overloads differ only in the server type.
+  const build = Fastify as unknown as (options: Record<string, unknown>) => FastifyInstance;
+  const tls = deps.tls === null || deps.tls === undefined ? null : { cert: deps.tls.cert, key: deps.tls.key };
   if (deps.http2 === true) {
-    return (deps.tls === null || deps.tls === undefined
-      ? Fastify({ ...common, http2: true })
-      : Fastify({ ...common, http2: true, https: { allowHTTP1: true, cert: deps.tls.cert, key: deps.tls.key } })) as unknown as FastifyInstance;
+    return build({ ...common, http2: true, ...(tls === null ? {} : { https: { allowHTTP1: true, ...tls } }) });
   }
-  return (deps.tls === null || deps.tls === undefined ? Fastify(common) : Fastify({ ...common, https: { cert: deps.tls.cert, key: deps.tls.key } })) as unknown as FastifyInstance;
+  return build({ ...common, ...(tls === null ? {} : { https: tls }) });
 };
 
 export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
@@ -117,13 +126,8 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   registerMediaRoutes(app, {
     secret: deps.mediaSecret,
     ...(deps.now === undefined ? {} : { now: deps.now }),
-    resolveSessionRoot: async (sessionId) => {
-      if (!isSafeSegment(sessionId)) {
-        return null;
-      }
-      const folder = join(deps.layout.mediaDir, sessionId);
-      return (await stat(folder).then((info) => info.isDirectory(), () => false)) ? folder : null;
-    },
+    // A missing folder answers 404 on its own: no stat here, on the origin's hot path.
+    resolveSessionRoot: async (sessionId) => (isSafeSegment(sessionId) ? join(deps.layout.mediaDir, sessionId) : null),
   });
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
   if (deps.webRoot !== null && deps.webRoot !== undefined) {

@@ -35,6 +35,8 @@ export type ServiceOptions = {
   logLevel?: string;
   /** Serve the web player from here (default: the package's web/dist). */
   webRoot?: string;
+  /** How long signed media URLs stay valid (default 6 h). */
+  mediaUrlTtlSec?: number;
 };
 
 export type RunningService = {
@@ -98,6 +100,7 @@ export const startService = async (options: ServiceOptions, print: (line: string
         http2: options.http.http2,
         tls,
         webRoot: options.webRoot ?? resolve(PACKAGE_ROOT, 'web/dist'),
+        ...(options.mediaUrlTtlSec === undefined ? {} : { mediaUrlTtlSec: options.mediaUrlTtlSec }),
         databasePing: async () => {
           await catalog.ping();
         },
