@@ -351,6 +351,8 @@ describe('screenshots', () => {
     await replay.waitForTimeout(600);
     // A still moment: between the flashes, while alice's "hello 5" shows.
     await replay.evaluate('(async () => { const video = window.__reprise.video; video.pause(); video.currentTime = 9.3; await new Promise((resolve) => video.addEventListener("seeked", resolve, { once: true })); })()');
+    // The stage painted the frame at the new position.
+    await replay.waitForFunction('window.__reprise.mode !== "stage" || Math.abs((window.__reprise.stage?.lastFrame?.mediaTimeSec ?? 0) - 9.3) < 0.1', undefined, { timeout: 15_000 });
     await replay.mouse.move(viewport.width / 2, 200);
     await replay.waitForTimeout(300);
     await replay.screenshot({ path: join(SCREENSHOTS, `replay-${name}.png`) });

@@ -314,7 +314,8 @@ const composeMosaic = async (context: {
   signal: AbortSignal;
 }): Promise<TileMap> => {
   const { manifest, canvas, media, frameRate, segmentSec, hlsDir, workDir, options, keep } = context;
-  const { layout, tileMap } = planMosaic(manifest, { ...canvas, labels: true });
+  // No names burnt into video tiles: the player draws its own (name tiles of absent cameras stay).
+  const { layout, tileMap } = planMosaic(manifest, { ...canvas, labels: false });
   const perChannel = tileMap.audio === 'per-participant-channels';
   const [top] = computeLadder({ width: canvas.width, height: canvas.height, frameRate });
   const rendition = { ...top!, name: 'mosaic' };

@@ -1,8 +1,9 @@
 /** /api/sessions and /api/jobs: list, search, detail (with signed media URLs), delete, start and cancel jobs. */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
+import type { BlobStore } from '../store/blob-store.js';
 import type { JobRecord, OutputRecord, SessionDetail } from '../catalog/records.js';
 import { signMediaPath } from '../http/signing.js';
 import type { TileMap } from '../sessions/manifest.js';
@@ -15,6 +16,7 @@ export type SessionRoutesDeps = {
   catalog: Catalog;
   jobs: JobService;
   layout: DataLayout;
+  media: BlobStore;
   mediaSecret: Buffer;
   /** How long signed media URLs stay valid (default 6 h). */
   mediaUrlTtlSec?: number;
@@ -40,8 +42,6 @@ export const jobView = (job: JobRecord) => ({
 const watchedOutput = (outputs: readonly OutputRecord[]): OutputRecord | null =>
   outputs.find((output) => output.kind === 'hls' && output.state === 'ready') ?? outputs.find((output) => output.kind === 'hls' && output.state === 'processing') ?? null;
 
-const exists = async (path: string): Promise<boolean> => (await readFile(path).then(() => true, () => false));
-
 export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesDeps): void => {
   const { catalog, jobs, layout } = deps;
   const now = deps.now ?? Date.now;
@@ -54,15 +54,14 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
     }
     const sessionId = detail.session.id;
     const outputId = output.path.split('/').at(-1)!;
-    const outputDir = join(layout.mediaDir, sessionId, outputId);
+    const base = `${sessionId}/${outputId}`;
+    const exists = async (path: string): Promise<boolean> => (await deps.media.stat(`${base}/${path}`)) !== null;
     const expiresAtSec = Math.floor(now() / 1000) + ttlSec;
     const sign = (path: string): string => signMediaPath({ sessionId, expiresAtSec, secret: deps.mediaSecret, path: `${outputId}/${path}` });
-    const tileMap = await readFile(join(outputDir, 'hls', 'session.json'), 'utf8')
-      .then((text) => (JSON.parse(text) as { tileMap?: TileMap | null }).tileMap ?? null)
-      .catch(() => null);
-    const participantFiles = await readFile(join(outputDir, 'outputs.json'), 'utf8')
-      .then((text) => (JSON.parse(text) as { files: Array<{ path: string }> }).files.map((file) => file.path).filter((path) => path.startsWith('participants/')))
-      .catch(() => [] as string[]);
+    const sessionJson = await deps.media.readText(`${base}/hls/session.json`);
+    const tileMap = sessionJson === null ? null : ((JSON.parse(sessionJson) as { tileMap?: TileMap | null }).tileMap ?? null);
+    const outputsJson = await deps.media.readText(`${base}/outputs.json`);
+    const participantFiles = outputsJson === null ? [] : (JSON.parse(outputsJson) as { files: Array<{ path: string }> }).files.map((file) => file.path).filter((path) => path.startsWith('participants/'));
     const byParticipant = (suffix: RegExp) =>
       detail.participants.flatMap((participant) => {
         const base = participant.participantId.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -74,12 +73,12 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
       outputId,
       state: output.state,
       expiresAt: new Date(expiresAtSec * 1000).toISOString(),
-      master: (await exists(join(outputDir, 'hls', 'master.m3u8'))) ? sign('hls/master.m3u8') : null,
-      mosaic: (await exists(join(outputDir, 'hls', 'mosaic.m3u8'))) ? sign('hls/mosaic.m3u8') : null,
+      master: (await exists('hls/master.m3u8')) ? sign('hls/master.m3u8') : null,
+      mosaic: (await exists('hls/mosaic.m3u8')) ? sign('hls/mosaic.m3u8') : null,
       tileMap,
-      thumbnails: (await exists(join(outputDir, 'hls', 'thumbs', 'thumbnails.vtt'))) ? sign('hls/thumbs/thumbnails.vtt') : null,
-      download: (await exists(join(outputDir, 'hls', 'download.mp4'))) ? sign('hls/download.mp4') : null,
-      poster: (await exists(join(outputDir, 'poster.jpg'))) ? sign('poster.jpg') : null,
+      thumbnails: (await exists('hls/thumbs/thumbnails.vtt')) ? sign('hls/thumbs/thumbnails.vtt') : null,
+      download: (await exists('hls/download.mp4')) ? sign('hls/download.mp4') : null,
+      poster: (await exists('poster.jpg')) ? sign('poster.jpg') : null,
       participants: byParticipant(/\.(webm|ogg)$/),
       captions: byParticipant(/\.vtt$/),
     };
@@ -173,7 +172,7 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
     await jobs.cancelSession(id);
     await catalog.deleteSession(id);
     await catalog.rememberDeleted(id);
-    await rm(join(layout.mediaDir, id), { recursive: true, force: true });
+    await deps.media.removePrefix(`${id}/`);
     // Recordings we received (uploads) go with it; a watched Janus folder belongs to its owner and is left alone.
     if (detail.session.sourceDir === join(layout.recordingsDir, id)) {
       await rm(detail.session.sourceDir, { recursive: true, force: true });

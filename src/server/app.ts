@@ -3,11 +3,11 @@
  * caller's business (tests use `app.inject()`). Routes: /api (token), /media (signed URLs), /healthz, /metrics,
  * and the web player at /.
  */
-import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
+import type { BlobStore } from '../store/blob-store.js';
 import { RepriseError } from '../shared/errors.js';
 import type { DataLayout } from '../service/data-layout.js';
 import { isSafeSegment } from '../service/data-layout.js';
@@ -26,6 +26,8 @@ export type AppDeps = {
   catalog: Catalog;
   jobs: JobService;
   layout: DataLayout;
+  /** The published media (the origin serves its local folders). */
+  media: BlobStore;
   apiToken: string;
   mediaSecret: Buffer;
   logLevel?: string;
@@ -49,6 +51,8 @@ const createServer = (deps: AppDeps): FastifyInstance => {
     bodyLimit: MAX_JSON_BODY_BYTES,
     trustProxy: false,
     return503OnClosing: true,
+    // A line per API request; none per media request (a player fetches a segment every few seconds).
+    logController: new LogController({ disableRequestLogging: (request: { url?: string }) => request.url?.startsWith('/media/') === true }),
     // Undecodable URLs (`%zz`) get the same coded JSON error as everything else.
     frameworkErrors: (error: Error, _request: unknown, reply: { status(code: number): { send(body: unknown): void } }) => {
       reply.status(400).send({ error: { code: 'API_BAD_REQUEST', message: error.message } });
@@ -118,6 +122,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     catalog: deps.catalog,
     jobs: deps.jobs,
     layout: deps.layout,
+    media: deps.media,
     mediaSecret: deps.mediaSecret,
     ...(deps.mediaUrlTtlSec === undefined ? {} : { mediaUrlTtlSec: deps.mediaUrlTtlSec }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
@@ -127,7 +132,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     secret: deps.mediaSecret,
     ...(deps.now === undefined ? {} : { now: deps.now }),
     // A missing folder answers 404 on its own: no stat here, on the origin's hot path.
-    resolveSessionRoot: async (sessionId) => (isSafeSegment(sessionId) ? join(deps.layout.mediaDir, sessionId) : null),
+    resolveSessionRoot: async (sessionId) => (isSafeSegment(sessionId) ? deps.media.localFolder(`${sessionId}/`) : null),
   });
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
   if (deps.webRoot !== null && deps.webRoot !== undefined) {

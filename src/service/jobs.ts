@@ -6,11 +6,12 @@
  * machine lost) is failed back to pg-boss by any other worker, which retries it with backoff.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type PgBoss from 'pg-boss';
 import { detectSpeaking } from '../api/speaking.js';
 import { isRepriseError, RepriseError } from '../shared/errors.js';
+import type { BlobStore } from '../store/blob-store.js';
 import type { DataLayout } from './data-layout.js';
 import { JOB_KINDS, nextStep, runStep, type JobKind, type StepPayload } from './steps.js';
 import type { JobRecord } from '../catalog/records.js';
@@ -20,6 +21,8 @@ export type JobServiceOptions = {
   boss: PgBoss;
   store: JobStore;
   layout: DataLayout;
+  /** Where outputs are published (the media folder's blob store). */
+  media: BlobStore;
   /** Names this process in job rows (host:pid). */
   workerId: string;
   /** A running job's row is refreshed every leaseMs / 4; one not refreshed for leaseMs is taken as lost. */
@@ -191,16 +194,25 @@ export class JobService {
     return payload.jobId;
   }
 
+  /** The folder ffmpeg and the steps write an output into: the media store's own, for a file-system store. */
+  private outputFolder(sessionId: string, outputId: string): string {
+    const folder = this.options.media.localFolder(`${sessionId}/${outputId}/`);
+    if (folder === null) {
+      throw new RepriseError('SERVER_CONFIG', `the media store ${this.options.media.description} has no local folders: processing into it needs a staging folder and an upload step, not built yet`);
+    }
+    return folder;
+  }
+
   private async renewOutput(payload: StepPayload): Promise<StepPayload> {
     const store = this.options.store;
     const outputId = randomUUID();
-    const oldDir = join(this.options.layout.mediaDir, payload.sessionId, payload.outputId);
-    const newDir = join(this.options.layout.mediaDir, payload.sessionId, outputId);
+    const oldDir = this.outputFolder(payload.sessionId, payload.outputId);
+    const newDir = this.outputFolder(payload.sessionId, outputId);
     await store.createOutput({ id: outputId, sessionId: payload.sessionId, kind: 'hls', path: `${payload.sessionId}/${outputId}` });
     await mkdir(newDir, { recursive: true });
     await rename(join(oldDir, 'participants'), join(newDir, 'participants')).catch(() => undefined);
     await store.failOutput(payload.outputId);
-    await rm(oldDir, { recursive: true, force: true });
+    await this.options.media.removePrefix(`${payload.sessionId}/${payload.outputId}/`);
     const renewed = { ...payload, outputId };
     await store.updateJob(payload.jobId, { outputId, payload: renewed });
     this.options.log?.('composition restarted under a new output', { jobId: payload.jobId, from: payload.outputId, to: outputId });
@@ -246,7 +258,7 @@ export class JobService {
         manifest = await detectSpeaking(manifest, session.sourceDir, controller.signal);
         await store.saveSpeaking(manifest);
       }
-      const outputDir = join(this.options.layout.mediaDir, payload.sessionId, payload.outputId);
+      const outputDir = this.outputFolder(payload.sessionId, payload.outputId);
       await runStep(kind, { manifest, sourceDir: session.sourceDir, outputDir, signal: controller.signal, onProgress: (fraction) => (progress = fraction) });
       clearInterval(heartbeat);
       const current = await store.getJob(payload.jobId);
@@ -258,7 +270,7 @@ export class JobService {
         await store.publishOutput(payload.outputId);
         // Players on the earlier output keep what they buffered; new ones get the new output's URLs.
         for (const output of earlier) {
-          await rm(join(this.options.layout.mediaDir, output.path), { recursive: true, force: true });
+          await this.options.media.removePrefix(`${output.path}/`);
         }
       }
       await store.updateJob(payload.jobId, { state: 'completed', progress: 1 });

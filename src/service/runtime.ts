@@ -13,6 +13,7 @@ import { startBoss, stopBoss } from '../jobs/boss.js';
 import { buildApp } from '../server/app.js';
 import { loadApiToken, loadMediaSecret } from '../server/api-token.js';
 import { openDatabase, redactUrl } from '../store/database.js';
+import { FileBlobStore } from '../store/file-blob-store.js';
 import { dataLayout, type DataLayout } from './data-layout.js';
 import { ingestSession } from './ingest.js';
 import { JobService } from './jobs.js';
@@ -68,10 +69,12 @@ export const startService = async (options: ServiceOptions, print: (line: string
     const boss = await startBoss(database.connectionString, { onError: (error) => print(`reprise: job queue: ${error.message}`) });
     closers.push(() => stopBoss(boss, { timeoutMs: 5000 }));
     const workerId = `${hostname()}:${process.pid}`;
+    const media = new FileBlobStore(layout.mediaDir);
     const jobs = new JobService({
       boss,
       store: catalog,
       layout,
+      media,
       workerId,
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
       ...(options.retryDelaySec === undefined ? {} : { retryDelaySec: options.retryDelaySec }),
@@ -94,6 +97,7 @@ export const startService = async (options: ServiceOptions, print: (line: string
         catalog,
         jobs,
         layout,
+        media,
         apiToken: apiToken.token,
         mediaSecret,
         logLevel: options.logLevel ?? 'info',

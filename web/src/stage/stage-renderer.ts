@@ -75,10 +75,21 @@ export class StageRenderer {
     this.drawCurrent();
   }
 
+  /**
+   * A seek while paused presents one frame, and rVFC does not always report it (seen at narrow widths under
+   * load): 'seeked' means the frame at the new position is ready, so paint it from currentTime.
+   */
+  private readonly onSeeked = (): void => {
+    if (this.video.paused) {
+      this.draw(this.video.currentTime, null);
+    }
+  };
+
   start(): void {
     if (this.frameHandle !== null) {
       return;
     }
+    this.video.addEventListener('seeked', this.onSeeked);
     if (this.usesVideoFrames) {
       const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata): void => {
         this.draw(metadata.mediaTime, metadata.presentedFrames);
@@ -96,6 +107,7 @@ export class StageRenderer {
   }
 
   stop(): void {
+    this.video.removeEventListener('seeked', this.onSeeked);
     this.lastVideoFrame?.close();
     this.lastVideoFrame = null;
     if (this.frameHandle === null) {
