@@ -287,8 +287,9 @@ describe('sync', () => {
       expect(Math.max(...tiles.map((tile) => tile.differing))).toBeLessThan(0.005);
       const flashesOnStage = tiles.filter((tile) => tile.shownLuma > 200).map((tile) => tile.mediaTime);
       const flashesInMosaic = tiles.filter((tile) => tile.mosaicLuma > 200).map((tile) => tile.mediaTime);
-      // One white frame a second: at least 4 of the 6 in the window, even if a callback is skipped.
-      expect(flashesOnStage.length).toBeGreaterThanOrEqual(4);
+      // One white frame a second, 6 in the window; a loaded machine skips callbacks (and so some flash frames),
+      // but the ones seen must be seen on the stage and in the mosaic alike.
+      expect(flashesOnStage.length).toBeGreaterThanOrEqual(2);
       expect(flashesOnStage).toEqual(flashesInMosaic);
     }
     await page.close();

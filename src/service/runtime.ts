@@ -11,11 +11,13 @@ import { scanSessions } from '../api/sessions.js';
 import { Catalog } from '../catalog/catalog.js';
 import { startBoss, stopBoss } from '../jobs/boss.js';
 import { buildApp } from '../server/app.js';
+import { RepriseError } from '../shared/errors.js';
 import { loadApiToken, loadMediaSecret } from '../server/api-token.js';
 import { openDatabase, redactUrl } from '../store/database.js';
 import { FileBlobStore } from '../store/file-blob-store.js';
 import { dataLayout, type DataLayout } from './data-layout.js';
 import { ingestSession } from './ingest.js';
+import type { UploadLimits } from './upload.js';
 import { JobService } from './jobs.js';
 import { FolderWatcher } from './watch.js';
 
@@ -38,6 +40,8 @@ export type ServiceOptions = {
   webRoot?: string;
   /** How long signed media URLs stay valid (default 6 h). */
   mediaUrlTtlSec?: number;
+  /** Upload size limits (default: 4 GiB per file, 16 GiB per upload, 1000 files). */
+  uploadLimits?: UploadLimits;
 };
 
 export type RunningService = {
@@ -105,12 +109,15 @@ export const startService = async (options: ServiceOptions, print: (line: string
         tls,
         webRoot: options.webRoot ?? resolve(PACKAGE_ROOT, 'web/dist'),
         ...(options.mediaUrlTtlSec === undefined ? {} : { mediaUrlTtlSec: options.mediaUrlTtlSec }),
+        ...(options.uploadLimits === undefined ? {} : { uploadLimits: options.uploadLimits }),
         databasePing: async () => {
           await catalog.ping();
         },
       });
       closers.push(() => app!.close());
-      const address = await app.listen({ host: options.http.host, port: options.http.port });
+      const address = await app.listen({ host: options.http.host, port: options.http.port }).catch((error: NodeJS.ErrnoException) => {
+        throw new RepriseError('SERVER_CONFIG', `cannot listen on ${options.http!.host}:${options.http!.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (choose another with --port)' : error.message}`, { cause: error });
+      });
       url = address;
       print(`reprise: serving ${address} (catalog ${database.embedded ? `embedded, ${layout.catalogDir}, reachable at ${redactUrl(database.connectionString)}` : redactUrl(database.connectionString)})`);
       print(`reprise: open ${address}/#token=${apiToken.token}`);
