@@ -147,6 +147,10 @@ export class Catalog {
     return this.#run('find jobs lost by their worker', (db) => service.staleRunningJobs(db, leaseMs));
   }
 
+  idleQueuedJobs(idleMs: number): Promise<JobRecord[]> {
+    return this.#run('find queued jobs nothing touched', (db) => service.idleQueuedJobs(db, idleMs));
+  }
+
   changesSince(sinceMs: number): Promise<{ events: service.ChangeRow[]; untilMs: number }> {
     return this.#run('read changes', (db) => service.changesSince(db, sinceMs));
   }

@@ -39,6 +39,17 @@ export const staleRunningJobs = async (db: Kysely<CatalogSchema>, leaseMs: numbe
   return rows.map(toJobRecord);
 };
 
+/** Jobs still 'queued' in the catalog that nothing has touched for `idleMs` (database time). */
+export const idleQueuedJobs = async (db: Kysely<CatalogSchema>, idleMs: number): Promise<JobRecord[]> => {
+  const rows = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('state', '=', 'queued')
+    .where(sql<boolean>`updated_at < now() - make_interval(secs => ${idleMs / 1000})`)
+    .execute();
+  return rows.map(toJobRecord);
+};
+
 export type ChangeRow =
   | { type: 'job'; sessionId: string; job: { id: string; kind: string; state: string; progress: number; attempts: number; error: string | null } }
   | { type: 'session'; sessionId: string; session: { id: string; state: string; updatedAtMs: number } };

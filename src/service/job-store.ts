@@ -17,6 +17,7 @@ export type JobStore = Pick<
   | 'heartbeat'
   | 'activeJobOf'
   | 'staleRunningJobs'
+  | 'idleQueuedJobs'
   | 'createOutput'
   | 'publishOutput'
   | 'outputsOf'

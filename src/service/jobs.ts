@@ -166,7 +166,28 @@ export class JobService {
         await this.options.boss.fail(job.kind, job.bossJobId, { reason: 'worker lost' });
       }
     }
+    await this.reconcileQueued();
     return stale.length;
+  }
+
+  /**
+   * A job the catalog still calls queued, but that the queue will never deliver (the queue failed it for good
+   * after its last retry, or the process died between the catalog row and the queue's): failed here, so the
+   * session settles and can be processed again instead of staying busy for ever.
+   */
+  private async reconcileQueued(): Promise<void> {
+    for (const job of await this.options.store.idleQueuedJobs(this.leaseMs * 2)) {
+      const queued = job.bossJobId === null ? null : await this.options.boss.getJobById(job.kind, job.bossJobId, { includeArchive: true });
+      if (queued !== null && (queued.state === 'created' || queued.state === 'retry' || queued.state === 'active')) {
+        continue;
+      }
+      this.options.log?.('job lost by the queue: failed', { jobId: job.id, kind: job.kind, queueState: queued?.state ?? 'missing' });
+      await this.options.store.updateJob(job.id, { state: 'failed', error: `${job.error === null ? '' : `${job.error}; `}the queue holds it no more (${queued?.state ?? 'missing'})` });
+      if (job.outputId !== null) {
+        await this.options.store.failOutput(job.outputId);
+      }
+      await this.settleSession(job.sessionId);
+    }
   }
 
   private async enqueue(kind: JobKind, payload: StepPayload): Promise<string> {
