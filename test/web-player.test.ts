@@ -241,6 +241,17 @@ describe('replay', () => {
     await page.close();
   }, 60_000);
 
+  test("offers each participant's own recording (audio and video merged) for download", async () => {
+    const page = await openPage(replayPath());
+    const links = page.getByRole('link', { name: /^Download the recording of Participant/ });
+    await links.first().waitFor({ timeout: 15_000 });
+    expect(await links.count()).toBe(3);
+    const href = await page.getByRole('link', { name: 'Download the recording of Participant 1002' }).getAttribute('href');
+    const answer = (await page.evaluate(`fetch(${JSON.stringify(href)}, { method: 'HEAD' }).then((response) => [response.status, response.headers.get('content-type')])`)) as [number, string];
+    expect(answer).toEqual([200, 'video/webm']);
+    await page.close();
+  }, 30_000);
+
   test('an unknown session says so', async () => {
     const page = await openPage('/sessions/no-such-session');
     await page.getByRole('heading', { name: 'Session not found' }).waitFor({ timeout: 15_000 });

@@ -21,6 +21,8 @@ export type ParticipantsPanelProps = {
   onVoice: (participantId: string, change: Partial<VoiceSettings>) => void;
   onPin: (participantId: string | null) => void;
   onHide: (participantId: string, hidden: boolean) => void;
+  /** Each participant's own recordings (audio and video merged, as converted by the server), by participant. */
+  downloads?: Readonly<Record<string, readonly string[]>>;
 };
 
 const NOTICES: Record<AudioControlState, string | null> = {
@@ -30,7 +32,7 @@ const NOTICES: Record<AudioControlState, string | null> = {
 };
 
 export const ParticipantsPanel = (props: ParticipantsPanelProps): ReactElement => {
-  const { participants, voices, audio, stage, pinnedId, hiddenIds, onVoice, onPin, onHide } = props;
+  const { participants, voices, audio, stage, pinnedId, hiddenIds, onVoice, onPin, onHide, downloads = {} } = props;
   const audioEnabled = audio === 'per-participant';
   const notice = NOTICES[audio];
   return (
@@ -60,6 +62,11 @@ export const ParticipantsPanel = (props: ParticipantsPanelProps): ReactElement =
                 <button type="button" className="chip icon-only" aria-pressed={hidden} disabled={!stage} onClick={() => onHide(participant.id, !hidden)} aria-label={`Hide ${participant.label}`} title={hidden ? 'Show' : 'Hide'}>
                   <Icon name={hidden ? 'hide' : 'show'} size={16} />
                 </button>
+                {(downloads[participant.id] ?? []).map((url, index, all) => (
+                  <a key={url} className="chip icon-only participant-download" href={url} download aria-label={`Download the recording of ${participant.label}${all.length > 1 ? ` (${index + 1} of ${all.length})` : ''}`} title="Download this participant's recording">
+                    ↓
+                  </a>
+                ))}
               </div>
               <div className="participant-controls">
                 <button type="button" className="chip" aria-pressed={voice.muted} disabled={!audioEnabled} onClick={() => onVoice(participant.id, { muted: !voice.muted })} aria-label={`Mute ${participant.label}`}>

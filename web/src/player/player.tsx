@@ -183,6 +183,10 @@ export const Player = ({ session, startSec, refreshSession, onTimeChange }: Play
     }
   });
 
+  const downloadsByParticipant: Record<string, string[]> = {};
+  for (const file of media.participants) {
+    (downloadsByParticipant[file.participantId] ??= []).push(file.url);
+  }
   const panelParticipants = participants.map((participant) => ({
     id: participant.id,
     label: participant.label,
@@ -244,6 +248,7 @@ export const Player = ({ session, startSec, refreshSession, onTimeChange }: Play
         stage={stageOn}
         pinnedId={pinnedId}
         hiddenIds={hiddenIds}
+        downloads={downloadsByParticipant}
         onVoice={(id, change) => setVoices((previous) => ({ ...previous, [id]: { ...(previous[id] ?? DEFAULT_VOICE), ...change } }))}
         onPin={(id) => {
           setPinnedId(id);
