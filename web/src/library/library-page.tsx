@@ -14,7 +14,7 @@ import { useSessions } from './use-sessions';
 export const LibraryPage = ({ client, onUnauthorized }: { client: ApiClient; onUnauthorized: () => void }): ReactElement => {
   const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
   const query = useMemo(() => filtersToQuery(filters), [filters]);
-  const { load, reload } = useSessions(client, query);
+  const { load, reload, canShowMore, showMore } = useSessions(client, query);
   const [deleting, setDeleting] = useState<{ session: SessionSummary; busy: boolean; error: string | null } | null>(null);
   const [rooms, setRooms] = useState<string[]>([]);
 
@@ -77,6 +77,11 @@ export const LibraryPage = ({ client, onUnauthorized }: { client: ApiClient; onU
                 <SessionCard key={session.id} session={session} onDelete={(target) => setDeleting({ session: target, busy: false, error: null })} />
               ))}
             </ul>
+          )}
+          {canShowMore && (
+            <button type="button" className="button show-more" onClick={showMore}>
+              Show more ({load.list.total - load.list.items.length} more)
+            </button>
           )}
         </>
       )}

@@ -11,6 +11,8 @@ export type SessionsLoad = { status: 'loading' } | { status: 'error'; error: Api
 
 const TYPING_DEBOUNCE_MS = 250;
 const PAGE_SIZE = 50;
+/** The API answers at most 500 sessions a request. */
+const MAX_PAGES = 10;
 
 /** A job event applied to the list (progress bars move without a refetch). Pure. */
 export const applyJobEvent = (list: SessionList, event: ChangeEvent): SessionList => {
@@ -28,7 +30,10 @@ export const applyJobEvent = (list: SessionList, event: ChangeEvent): SessionLis
 export const useSessions = (client: ApiClient, query: SessionQuery) => {
   const [load, setLoad] = useState<SessionsLoad>({ status: 'loading' });
   const [reloads, setReloads] = useState(0);
+  const [pages, setPages] = useState(1);
   const key = JSON.stringify(query);
+  // New filters start from the first page again.
+  useEffect(() => setPages(1), [key]);
   const first = useRef(true);
 
   useEffect(() => {
@@ -37,7 +42,7 @@ export const useSessions = (client: ApiClient, query: SessionQuery) => {
     first.current = false;
     const timer = window.setTimeout(() => {
       client
-        .listSessions({ ...(JSON.parse(key) as SessionQuery), limit: PAGE_SIZE }, abort.signal)
+        .listSessions({ ...(JSON.parse(key) as SessionQuery), limit: PAGE_SIZE * pages }, abort.signal)
         .then((list) => setLoad({ status: 'ready', list }))
         .catch((error: unknown) => {
           if (!abort.signal.aborted) {
@@ -49,7 +54,7 @@ export const useSessions = (client: ApiClient, query: SessionQuery) => {
       window.clearTimeout(timer);
       abort.abort();
     };
-  }, [client, key, reloads]);
+  }, [client, key, reloads, pages]);
 
   const reload = useCallback(() => setReloads((count) => count + 1), []);
 
@@ -60,5 +65,8 @@ export const useSessions = (client: ApiClient, query: SessionQuery) => {
     }
   });
 
-  return { load, reload, setLoad };
+  const canShowMore = load.status === 'ready' && load.list.items.length < load.list.total && pages < MAX_PAGES;
+  const showMore = useCallback(() => setPages((count) => Math.min(MAX_PAGES, count + 1)), []);
+
+  return { load, reload, setLoad, canShowMore, showMore };
 };
