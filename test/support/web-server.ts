@@ -4,6 +4,7 @@
  * buildWebPlayer).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type ReplayServer = {
@@ -22,7 +23,22 @@ export type ReplayServerOptions = {
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/** The newest modification time under a folder (ms). */
+const newestMtimeMs = (folder: string): number =>
+  readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs), 0);
+
+/**
+ * Builds web/dist when it is missing or older than the player's sources. `scripts/test` builds it before the
+ * tests, so test files running in parallel never rebuild (and never empty) the folder another one serves.
+ */
 export const buildWebPlayer = (): void => {
+  const index = join(ROOT, 'web', 'dist', 'index.html');
+  const sourcesMs = Math.max(newestMtimeMs(join(ROOT, 'web', 'src')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs, statSync(join(ROOT, 'web', 'vite.config.ts')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sourcesMs) {
+    return;
+  }
   const build = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'error'], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) {
     throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
