@@ -47,7 +47,8 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
   const now = deps.now ?? Date.now;
   const ttlSec = deps.mediaUrlTtlSec ?? 6 * 3600;
 
-  const mediaOf = async (detail: SessionDetail) => {
+  /** Signed URLs into the output a player should watch, for the files that exist; null before there is one. */
+  const signerFor = (detail: SessionDetail) => {
     const output = watchedOutput(detail.outputs);
     if (output === null) {
       return null;
@@ -55,9 +56,18 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
     const sessionId = detail.session.id;
     const outputId = output.path.split('/').at(-1)!;
     const base = `${sessionId}/${outputId}`;
-    const exists = async (path: string): Promise<boolean> => (await deps.media.stat(`${base}/${path}`)) !== null;
     const expiresAtSec = Math.floor(now() / 1000) + ttlSec;
     const sign = (path: string): string => signMediaPath({ sessionId, expiresAtSec, secret: deps.mediaSecret, path: `${outputId}/${path}` });
+    const signIfExists = async (path: string): Promise<string | null> => ((await deps.media.stat(`${base}/${path}`)) === null ? null : sign(path));
+    return { output, outputId, base, expiresAtSec, sign, signIfExists };
+  };
+
+  const mediaOf = async (detail: SessionDetail) => {
+    const signer = signerFor(detail);
+    if (signer === null) {
+      return null;
+    }
+    const { output, outputId, base, expiresAtSec, sign, signIfExists } = signer;
     const sessionJson = await deps.media.readText(`${base}/hls/session.json`);
     const tileMap = sessionJson === null ? null : ((JSON.parse(sessionJson) as { tileMap?: TileMap | null }).tileMap ?? null);
     const outputsJson = await deps.media.readText(`${base}/outputs.json`);
@@ -73,12 +83,12 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
       outputId,
       state: output.state,
       expiresAt: new Date(expiresAtSec * 1000).toISOString(),
-      master: (await exists('hls/master.m3u8')) ? sign('hls/master.m3u8') : null,
-      mosaic: (await exists('hls/mosaic.m3u8')) ? sign('hls/mosaic.m3u8') : null,
+      master: await signIfExists('hls/master.m3u8'),
+      mosaic: await signIfExists('hls/mosaic.m3u8'),
       tileMap,
-      thumbnails: (await exists('hls/thumbs/thumbnails.vtt')) ? sign('hls/thumbs/thumbnails.vtt') : null,
-      download: (await exists('hls/download.mp4')) ? sign('hls/download.mp4') : null,
-      poster: (await exists('poster.jpg')) ? sign('poster.jpg') : null,
+      thumbnails: await signIfExists('hls/thumbs/thumbnails.vtt'),
+      download: await signIfExists('hls/download.mp4'),
+      poster: await signIfExists('poster.jpg'),
       participants: byParticipant(/\.(webm|ogg)$/),
       captions: byParticipant(/\.vtt$/),
     };
@@ -109,7 +119,8 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
     const items = [];
     for (const summary of page.items) {
       const detail = await catalog.getSession(summary.id);
-      const media = detail === null ? null : await mediaOf(detail);
+      // Only the poster: the rest of the media is the detail's business.
+      const posterUrl = detail === null ? null : ((await signerFor(detail)?.signIfExists('poster.jpg')) ?? null);
       const active = detail?.jobs.find((job) => job.state === 'queued' || job.state === 'running') ?? null;
       items.push({
         id: summary.id,
@@ -122,7 +133,7 @@ export const registerSessionRoutes = (app: FastifyInstance, deps: SessionRoutesD
         state: summary.state,
         error: summary.error,
         job: active === null ? null : { id: active.id, kind: active.kind, state: active.state, progress: active.progress },
-        posterUrl: media?.poster ?? null,
+        posterUrl,
       });
     }
     return { total: page.total, items };
