@@ -4,13 +4,14 @@
  * EXT-X-PROGRAM-DATE-TIME (the meeting's wall clock) are exact. Called repeatedly while ffmpeg runs (EVENT
  * playlists a player can start on early) and once at the end (with ENDLIST). Playlists are replaced atomically.
  */
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseInitSegment, parseMediaSegment, type InitSegment, type MediaSegment } from '../hls/fmp4.js';
 import type { Rendition } from '../hls/ladder.js';
 import { computeBandwidth, renderIFramePlaylist, renderMediaPlaylist, renderMultivariantPlaylist, type Variant, type IFrameVariant } from '../hls/playlist.js';
 import { describeSegments, listIFrames } from '../hls/segment-index.js';
 import { planThumbnails, renderThumbnailVtt, type ThumbnailPlanInput } from '../hls/thumbnails.js';
+import { writeAtomically } from '../store/atomic-file.js';
 
 export const MASTER_PLAYLIST = 'master.m3u8';
 export const MOSAIC_PLAYLIST = 'mosaic.m3u8';
@@ -33,10 +34,7 @@ export type HlsPublishOptions = {
 
 type ParsedCache = Map<string, MediaSegment>;
 
-const writeAtomic = async (path: string, text: string): Promise<void> => {
-  await writeFile(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
-};
+const writeAtomic = (path: string, text: string): Promise<void> => writeAtomically(path, (temporary) => writeFile(temporary, text));
 
 /** The state kept between calls: parsed segments are never re-read. */
 export class HlsPublisher {

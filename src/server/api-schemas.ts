@@ -2,6 +2,8 @@
  * JSON schemas of the API: requests are validated with them, responses serialized with them, and the OpenAPI
  * document (/api/docs) is generated from them. docs/api.md describes the same shapes for people.
  */
+import { JOB_KINDS, JOB_STATES } from '../catalog/schema.js';
+
 const nullable = (schema: Record<string, unknown>) => ({ ...schema, nullable: true });
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;
@@ -18,8 +20,8 @@ export const jobSchema = {
   properties: {
     id: str,
     sessionId: str,
-    kind: { type: 'string', enum: ['convert', 'compose', 'package', 'thumbnails'] },
-    state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
+    kind: { type: 'string', enum: [...JOB_KINDS] },
+    state: { type: 'string', enum: [...JOB_STATES] },
     progress: num,
     attempts: { type: 'integer' },
     error: nullable(str),
@@ -29,6 +31,18 @@ export const jobSchema = {
   },
   required: ['id', 'sessionId', 'kind', 'state', 'progress', 'attempts'],
 } as const;
+
+/** What the list and the detail both say of a session. */
+const sessionHead = {
+  id: str,
+  room: nullable(str),
+  plugin: str,
+  title: nullable(str),
+  startedAt: nullable(str),
+  durationMs: num,
+  state: str,
+  error: nullable(str),
+};
 
 const participantRef = { type: 'object', properties: { id: str, displayName: nullable(str) }, required: ['id'] } as const;
 const mediaLink = { type: 'object', properties: { participantId: str, url: str }, required: ['participantId', 'url'] } as const;
@@ -87,15 +101,8 @@ export const sessionListSchema = {
           items: {
             type: 'object',
             properties: {
-              id: str,
-              room: nullable(str),
-              plugin: str,
-              title: nullable(str),
-              startedAt: nullable(str),
-              durationMs: num,
+              ...sessionHead,
               participants: { type: 'array', items: participantRef },
-              state: str,
-              error: nullable(str),
               job: nullable({ type: 'object', properties: { id: str, kind: str, state: str, progress: num } }),
               posterUrl: nullable(str),
             },
@@ -114,15 +121,8 @@ export const sessionDetailSchema = {
     200: {
       type: 'object',
       properties: {
-        id: str,
-        room: nullable(str),
-        plugin: str,
-        title: nullable(str),
-        startedAt: nullable(str),
-        durationMs: num,
+        ...sessionHead,
         originUs: num,
-        state: str,
-        error: nullable(str),
         participants: {
           type: 'array',
           items: {

@@ -4,39 +4,40 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export type ApiToken = { token: string; generated: boolean; path: string | null };
 
-export const loadApiToken = async (dataDir: string, fromEnvironment = process.env['REPRISE_API_TOKEN']): Promise<ApiToken> => {
+type Secret = { value: string; from: 'environment' | 'file' | 'generated' };
+
+/**
+ * A secret from the environment when set; otherwise kept in a file of the data folder (mode 0600), created at
+ * first start, so restarts keep it.
+ */
+const loadOrCreate = async (path: string, fromEnvironment: string | undefined, minLength: number, create: () => string): Promise<Secret> => {
   if (fromEnvironment !== undefined && fromEnvironment.trim() !== '') {
-    return { token: fromEnvironment.trim(), generated: false, path: null };
+    return { value: fromEnvironment.trim(), from: 'environment' };
   }
+  const existing = (await readFile(path, 'utf8').catch(() => '')).trim();
+  if (existing.length >= minLength) {
+    return { value: existing, from: 'file' };
+  }
+  await mkdir(dirname(path), { recursive: true });
+  const value = create();
+  await writeFile(path, `${value}\n`, { mode: 0o600 });
+  return { value, from: 'generated' };
+};
+
+export const loadApiToken = async (dataDir: string, fromEnvironment = process.env['REPRISE_API_TOKEN']): Promise<ApiToken> => {
   const path = join(dataDir, 'api-token');
-  const existing = await readFile(path, 'utf8').catch(() => null);
-  if (existing !== null && existing.trim().length >= 16) {
-    return { token: existing.trim(), generated: false, path };
-  }
-  await mkdir(dataDir, { recursive: true });
-  const token = randomBytes(24).toString('base64url');
-  await writeFile(path, `${token}\n`, { mode: 0o600 });
-  return { token, generated: true, path };
+  const secret = await loadOrCreate(path, fromEnvironment, 16, () => randomBytes(24).toString('base64url'));
+  return { token: secret.value, generated: secret.from === 'generated', path: secret.from === 'environment' ? null : path };
 };
 
 /** The media-signing secret, kept beside the token (`<data>/media-secret`), or REPRISE_MEDIA_SECRET. */
 export const loadMediaSecret = async (dataDir: string, fromEnvironment = process.env['REPRISE_MEDIA_SECRET']): Promise<Buffer> => {
-  if (fromEnvironment !== undefined && fromEnvironment.trim() !== '') {
-    return Buffer.from(fromEnvironment.trim(), 'utf8');
-  }
-  const path = join(dataDir, 'media-secret');
-  const existing = await readFile(path, 'utf8').catch(() => null);
-  if (existing !== null && existing.trim().length >= 32) {
-    return Buffer.from(existing.trim(), 'base64url');
-  }
-  await mkdir(dataDir, { recursive: true });
-  const secret = randomBytes(32);
-  await writeFile(path, `${secret.toString('base64url')}\n`, { mode: 0o600 });
-  return secret;
+  const secret = await loadOrCreate(join(dataDir, 'media-secret'), fromEnvironment, 32, () => randomBytes(32).toString('base64url'));
+  return secret.from === 'environment' ? Buffer.from(secret.value, 'utf8') : Buffer.from(secret.value, 'base64url');
 };
 
 export const tokensEqual = (given: string, expected: string): boolean => {

@@ -10,7 +10,6 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { RepriseError } from '../shared/errors.js';
 import type { DataLayout } from '../service/data-layout.js';
-import { isSafeSegment } from '../service/data-layout.js';
 import type { JobService } from '../service/jobs.js';
 import type { UploadLimits } from '../service/upload.js';
 import { registerSessionRoutes } from './api-sessions.js';
@@ -132,7 +131,13 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     secret: deps.mediaSecret,
     ...(deps.now === undefined ? {} : { now: deps.now }),
     // A missing folder answers 404 on its own: no stat here, on the origin's hot path.
-    resolveSessionRoot: async (sessionId) => (isSafeSegment(sessionId) ? deps.media.localFolder(`${sessionId}/`) : null),
+    resolveSessionRoot: async (sessionId) => {
+      try {
+        return deps.media.localFolder(`${sessionId}/`);
+      } catch {
+        return null; // not a storage key (the store's own check)
+      }
+    },
   });
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
   if (deps.webRoot !== null && deps.webRoot !== undefined) {

@@ -10,9 +10,9 @@ import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type PgBoss from 'pg-boss';
 import { detectSpeaking } from '../api/speaking.js';
+import { ensureQueue } from '../jobs/boss.js';
 import { isRepriseError, RepriseError } from '../shared/errors.js';
 import type { BlobStore } from '../store/blob-store.js';
-import type { DataLayout } from './data-layout.js';
 import { JOB_KINDS, nextStep, runStep, type JobKind, type StepPayload } from './steps.js';
 import type { JobRecord } from '../catalog/records.js';
 import type { JobStore } from './job-store.js';
@@ -20,7 +20,6 @@ import type { JobStore } from './job-store.js';
 export type JobServiceOptions = {
   boss: PgBoss;
   store: JobStore;
-  layout: DataLayout;
   /** Where outputs are published (the media folder's blob store). */
   media: BlobStore;
   /** Names this process in job rows (host:pid). */
@@ -32,34 +31,25 @@ export type JobServiceOptions = {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 };
 
-export type JobEvent = { type: 'job'; job: JobRecord } | { type: 'session'; sessionId: string; state: string };
-
 const ACTIVE_STATES = new Set(['queued', 'running']);
 
 export class JobService {
   private readonly leaseMs: number;
+  /** Retries with backoff, and how long a job may run: the queues' settings and every job's. */
+  private readonly jobOptions: { retryLimit: number; retryDelay: number; retryBackoff: true; expireInSeconds: number };
   private readonly running = new Map<string, AbortController>();
   private sweeper: NodeJS.Timeout | null = null;
   private working = false;
 
   constructor(private readonly options: JobServiceOptions) {
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.jobOptions = { retryLimit: options.retryLimit ?? 3, retryDelay: options.retryDelaySec ?? 5, retryBackoff: true, expireInSeconds: 6 * 3600 };
   }
 
   /** Creates the queues (pg-boss 10 needs them before send/work). Idempotent. */
   async init(): Promise<void> {
     for (const kind of JOB_KINDS) {
-      const existing = await this.options.boss.getQueue(kind);
-      if (existing === null) {
-        await this.options.boss.createQueue(kind, {
-          name: kind,
-          policy: 'stately',
-          retryLimit: this.options.retryLimit ?? 3,
-          retryDelay: this.options.retryDelaySec ?? 5,
-          retryBackoff: true,
-          expireInSeconds: 6 * 3600,
-        });
-      }
+      await ensureQueue(this.options.boss, kind, { policy: 'stately', ...this.jobOptions });
     }
   }
 
@@ -72,7 +62,7 @@ export class JobService {
     const outputId = randomUUID();
     await this.options.store.createOutput({ id: outputId, sessionId, kind: 'hls', path: `${sessionId}/${outputId}` });
     await this.options.store.setSessionState(sessionId, 'processing');
-    const jobId = await this.enqueue('convert', { sessionId, outputId, jobId: randomUUID(), pipelineId: outputId });
+    const jobId = await this.enqueue('convert', { sessionId, outputId, jobId: randomUUID() });
     return { jobId, outputId };
   }
 
@@ -200,13 +190,7 @@ export class JobService {
       }
       throw error;
     }
-    const bossJobId = await this.options.boss.send(kind, payload, {
-      singletonKey: payload.sessionId,
-      retryLimit: this.options.retryLimit ?? 3,
-      retryDelay: this.options.retryDelaySec ?? 5,
-      retryBackoff: true,
-      expireInSeconds: 6 * 3600,
-    });
+    const bossJobId = await this.options.boss.send(kind, payload, { singletonKey: payload.sessionId, ...this.jobOptions });
     if (bossJobId === null) {
       await this.options.store.updateJob(payload.jobId, { state: 'failed', error: 'the queue refused the job: another one of this session is queued' });
       throw new RepriseError('JOB_BUSY', `a ${kind} job of session ${payload.sessionId} is already queued`);
@@ -281,7 +265,6 @@ export class JobService {
       }
       const outputDir = this.outputFolder(payload.sessionId, payload.outputId);
       await runStep(kind, { manifest, sourceDir: session.sourceDir, outputDir, signal: controller.signal, onProgress: (fraction) => (progress = fraction) });
-      clearInterval(heartbeat);
       const current = await store.getJob(payload.jobId);
       if (current?.state === 'cancelled' || current?.workerId !== this.options.workerId) {
         return;
@@ -305,13 +288,12 @@ export class JobService {
         await this.requestPipeline(payload.sessionId);
       }
     } catch (error) {
-      clearInterval(heartbeat);
       const current = await store.getJob(payload.jobId);
       if (current?.state === 'cancelled') {
         return;
       }
       const attempts = current?.attempts ?? row.attempts + 1;
-      const final = attempts > (this.options.retryLimit ?? 3);
+      const final = attempts > this.jobOptions.retryLimit;
       const message = isRepriseError(error) ? `${error.code}: ${error.message}` : String(error);
       await store.updateJob(payload.jobId, { state: final ? 'failed' : 'queued', error: message });
       if (final) {

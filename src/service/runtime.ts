@@ -77,7 +77,6 @@ export const startService = async (options: ServiceOptions, print: (line: string
     const jobs = new JobService({
       boss,
       store: catalog,
-      layout,
       media,
       workerId,
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

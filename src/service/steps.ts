@@ -11,14 +11,15 @@ import { convertFiles } from '../api/convert.js';
 import { MASTER_PLAYLIST, MEDIA_PLAYLIST, MOSAIC_PLAYLIST } from '../api/hls-publish.js';
 import { runFfmpeg } from '../ffmpeg/run.js';
 import type { SessionManifest } from '../sessions/manifest.js';
+import { JOB_KINDS, type JobKind } from '../catalog/schema.js';
 import { RepriseError } from '../shared/errors.js';
 import { writeAtomically } from '../store/atomic-file.js';
 
-export const JOB_KINDS = ['convert', 'compose', 'package', 'thumbnails'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
+// The catalog's job kinds, listed in pipeline order.
+export { JOB_KINDS, type JobKind };
 
 /** The payload every step's job carries (typed; stored as JSON by the queue). */
-export type StepPayload = { sessionId: string; jobId: string; outputId: string; pipelineId: string };
+export type StepPayload = { sessionId: string; jobId: string; outputId: string };
 
 export type StepInput = {
   manifest: SessionManifest;

@@ -6,12 +6,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { readRecordingHeader } from '../api/inspect.js';
 import { scanSessions, type SkippedRecording } from '../api/sessions.js';
-import { parseMjrBytes } from '../mjr/read.js';
 import type { SessionManifest } from '../sessions/manifest.js';
 import { isRepriseError, RepriseError } from '../shared/errors.js';
 import { archiveKindOf, extractRecordings } from './archive.js';
@@ -162,21 +162,10 @@ export class UploadReceiver {
 
 /** A recording's first bytes must hold a valid header; returns the problem, or null. */
 const checkRecording = async (path: string): Promise<{ code: string; message: string } | null> => {
-  const { size } = await stat(path);
-  const handle = await open(path, 'r');
   try {
-    const head = Buffer.alloc(Math.min(size, 8192));
-    await handle.read(head, 0, head.length, 0);
-    for (const record of parseMjrBytes(head)) {
-      if (record.type === 'header') {
-        return null;
-      }
-    }
-    return { code: 'MJR_NO_PACKETS', message: 'no header in the first 8 KiB' };
+    return (await readRecordingHeader(path)) === null ? { code: 'MJR_NO_PACKETS', message: 'no header in the first 8 KiB' } : null;
   } catch (error) {
     return isRepriseError(error) ? { code: error.code, message: error.message } : { code: 'UPLOAD_REJECTED', message: String(error) };
-  } finally {
-    await handle.close();
   }
 };
 

@@ -4,15 +4,15 @@
  * recordings are described once per change, grouped into sessions, and a session is handed on when all of its
  * files have stopped growing — again whenever it changes later (a participant who joined late extends it).
  */
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { readRecordingHeader } from '../api/inspect.js';
 import { describeRecording } from '../api/sessions.js';
-import { parseMjrBytes } from '../mjr/read.js';
 import { parseNfo, parseRecordingName } from '../sessions/file-names.js';
 import { groupRecordings, type RecordingInfo } from '../sessions/group.js';
 import type { SessionManifest } from '../sessions/manifest.js';
 import { isRepriseError } from '../shared/errors.js';
-import { groupFingerprint, StabilityTracker, type FileObservation } from './file-stability.js';
+import { groupFingerprint, readyGroups, StabilityTracker, type FileObservation } from './file-stability.js';
 
 export type WatchedSession = { manifest: SessionManifest; folder: string; files: FileObservation[] };
 export type RejectedRecording = { path: string; code: string; message: string };
@@ -36,6 +36,7 @@ export class FolderWatcher {
   private readonly described = new Map<string, Described>();
   private readonly handed = new Map<string, string>();
   private readonly rejected = new Set<string>();
+  private readonly lastError = new Map<string, { code: string; message: string }>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -93,11 +94,11 @@ export class FolderWatcher {
       }
     }
     const handed: WatchedSession[] = [];
-    for (const manifest of groupRecordings(infos)) {
-      const files = manifest.participants.flatMap((participant) => participant.tracks.map((track) => byPath.get(join(folder, track.file))!)).filter((file) => file !== undefined);
-      if (files.length === 0 || !files.every((file) => stableSet.has(file.path))) {
-        continue;
-      }
+    const groups = groupRecordings(infos).map((manifest) => ({ manifest, files: manifest.participants.flatMap((participant) => participant.tracks.map((track) => join(folder, track.file))) }));
+    for (const group of readyGroups(groups, stableSet)) {
+      // Stable files are observed ones.
+      const files = group.files.map((path) => byPath.get(path)!);
+      const { manifest } = group;
       const fingerprint = groupFingerprint(files);
       if (this.handed.get(manifest.id) === fingerprint) {
         continue;
@@ -109,8 +110,6 @@ export class FolderWatcher {
     }
     return handed;
   }
-
-  private readonly lastError = new Map<string, { code: string; message: string }>();
 
   private async describe(file: FileObservation, names: ReadonlyMap<string, string>): Promise<RecordingInfo | null> {
     const known = this.described.get(file.path);
@@ -165,36 +164,21 @@ const readDisplayNames = async (nfoPaths: readonly string[]): Promise<Map<string
 
 /** A file still being written, from its header alone: enough to group it, never to process it. */
 const describeGrowing = async (file: FileObservation, folder: string, names: ReadonlyMap<string, string>): Promise<RecordingInfo | null> => {
-  const handle = await open(file.path, 'r').catch(() => null);
-  if (handle === null) {
+  const header = await readRecordingHeader(file.path).catch(() => null);
+  if (header === null) {
     return null;
   }
-  try {
-    const head = Buffer.alloc(Math.min(file.sizeBytes, 8192));
-    await handle.read(head, 0, head.length, 0);
-    for (const record of parseMjrBytes(head)) {
-      if (record.type !== 'header') {
-        continue;
-      }
-      const { header } = record;
-      return {
-        file: relative(folder, file.path),
-        name: parseRecordingName(basename(file.path)),
-        kind: header.kind,
-        codec: header.codec,
-        description: header.description,
-        startUs: header.firstPacketUs > 0 ? header.firstPacketUs : header.createdUs,
-        endUs: Math.max(header.firstPacketUs, Math.round(file.mtimeMs * 1000)),
-        width: null,
-        height: null,
-        hasAudioLevel: false,
-        displayName: names.get(basename(file.path)) ?? null,
-      };
-    }
-    return null;
-  } catch {
-    return null;
-  } finally {
-    await handle.close();
-  }
+  return {
+    file: relative(folder, file.path),
+    name: parseRecordingName(basename(file.path)),
+    kind: header.kind,
+    codec: header.codec,
+    description: header.description,
+    startUs: header.firstPacketUs > 0 ? header.firstPacketUs : header.createdUs,
+    endUs: Math.max(header.firstPacketUs, Math.round(file.mtimeMs * 1000)),
+    width: null,
+    height: null,
+    hasAudioLevel: false,
+    displayName: names.get(basename(file.path)) ?? null,
+  };
 };
