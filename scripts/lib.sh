@@ -11,8 +11,9 @@ REPRISE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPRISE_APT_PACKAGES=(ffmpeg janus-tools time fonts-dejavu-core)
 # Only the tests need a browser: hls.js and the web player run in Debian's Chromium (never a downloaded one).
 # nginx: the reference origin the range tests compare against; postgresql: the catalog tests also run on a real
-# PostgreSQL 15 (a throwaway cluster); janus: the live-ingest test records a session with a real Janus.
-REPRISE_TEST_APT_PACKAGES=(chromium nginx postgresql janus)
+# PostgreSQL 15 (a throwaway cluster); janus, its page libraries (janus.js, webrtc-adapter) and iproute2 (a private
+# network namespace): the live-ingest test records a session with a real Janus through scripts/record-fixtures.
+REPRISE_TEST_APT_PACKAGES=(chromium nginx postgresql janus libjs-janus-gateway libjs-webrtc-adapter iproute2)
 
 ensure_apt_packages() {
   local missing=()
