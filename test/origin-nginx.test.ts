@@ -158,9 +158,7 @@ const parseMultipart = (contentType: string, body: Buffer): Array<{ contentRange
   return parts;
 };
 
-const describeIf = hasNginx() ? describe : describe.skip;
-
-describeIf('media origin vs nginx (RFC 9110 ranges and preconditions)', () => {
+describe('media origin vs nginx (RFC 9110 ranges and preconditions)', () => {
   let folder: string;
   let data: Buffer;
   let nginx: NginxServer;
@@ -171,6 +169,10 @@ describeIf('media origin vs nginx (RFC 9110 ranges and preconditions)', () => {
   const own = { reprise: { etag: '', lastModified: '' }, nginx: { etag: '', lastModified: '' } };
 
   beforeAll(async () => {
+    // The comparison is the point: without nginx the table fails rather than passing unchecked.
+    if (!hasNginx()) {
+      throw new Error('nginx is not installed: run the tests through scripts/test, or apt-get install nginx');
+    }
     folder = await mkdtemp(join(tmpdir(), 'reprise-origin-'));
     data = randomBytes(SIZE_BYTES);
     await writeFile(join(folder, 'data.bin'), data);
@@ -194,7 +196,9 @@ describeIf('media origin vs nginx (RFC 9110 ranges and preconditions)', () => {
     await app?.close();
     await uncachedApp?.close();
     await nginx?.stop();
-    await rm(folder, { recursive: true, force: true });
+    if (folder !== undefined) {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   const askReprise = async (testCase: Case, server = app): Promise<Observed> => {
